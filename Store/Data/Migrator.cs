@@ -1,0 +1,33 @@
+using DbUp;
+using DbUp.Engine.Output;
+using Store.Hosting;
+
+namespace Store.Data;
+
+/// <summary>Applies the numbered scripts in sql/ (embedded in this assembly) with DbUp.</summary>
+public static class Migrator
+{
+    public static void Run(StoreSettings settings)
+    {
+        Db.Prepare(settings.DatabasePath);
+        var upgrader = DeployChanges.To
+            .SqliteDatabase(Db.ConnectionString(settings.DatabasePath))
+            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.Contains(".sql.") && name.EndsWith(".sql"))
+            .LogTo(new QuietLog())
+            .Build();
+        var result = upgrader.PerformUpgrade();
+        if (!result.Successful)
+            throw new SettingsException($"Database migration failed in {result.ErrorScript?.Name}: {result.Error.Message}");
+    }
+
+    /// <summary>Only problems are worth printing; tests start hundreds of services.</summary>
+    sealed class QuietLog : IUpgradeLog
+    {
+        public void LogTrace(string format, params object[] args) { }
+        public void LogDebug(string format, params object[] args) { }
+        public void LogInformation(string format, params object[] args) { }
+        public void LogWarning(string format, params object[] args) => Console.Error.WriteLine("migration: " + string.Format(format, args));
+        public void LogError(string format, params object[] args) => Console.Error.WriteLine("migration: " + string.Format(format, args));
+        public void LogError(Exception ex, string format, params object[] args) => Console.Error.WriteLine("migration: " + string.Format(format, args) + " " + ex.Message);
+    }
+}

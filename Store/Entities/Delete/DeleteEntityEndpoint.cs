@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
+using Store.Auth;
+using Store.Data;
+using Store.Http;
+using Store.Storage;
+
+namespace Store.Entities.Delete;
+
+public static class DeleteEntityEndpoint
+{
+    public static void MapDeleteEntity(this IEndpointRouteBuilder routes) =>
+        routes.MapDelete("/entities/{entity_id:long}", Handle)
+            .RequireAccess(Access.EntityWrite)
+            .WithName("DeleteEntity")
+            .WithSummary("Remove an entity and its file for good")
+            .WithDescription("A collection with children answers 409 unless recursive=true, which removes the whole subtree and its files.");
+
+    public static async Task<Results<NoContent, NotFound<ErrorBody>, Conflict<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
+        long entity_id, string? recursive, Db db, MediaStorage storage, CancellationToken ct)
+    {
+        var deep = false;
+        if (recursive is not null && !FormValues.TryBool(recursive, out deep))
+            return Errors.Validation("query", "recursive", "Input should be a valid boolean", "bool_parsing");
+
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var isCollection = await DeleteEntitySql.IsCollectionAsync(connection, tx, entity_id);
+        if (isCollection is null) return Errors.NotFound("Entity not found");
+        if (isCollection is true && !deep && await DeleteEntitySql.ChildCountAsync(connection, tx, entity_id) is var children and > 0)
+            return Errors.Conflict($"Collection {entity_id} has {children} children; delete them first or pass recursive=true");
+
+        var doomed = await DeleteEntitySql.SubtreeAsync(connection, tx, entity_id);
+        foreach (var entity in doomed) await DeleteEntitySql.DeleteAsync(connection, tx, entity.Id);
+        await tx.CommitAsync(ct);
+        // Files go after the commit: a failed delete must not leave rows pointing at missing files.
+        foreach (var entity in doomed) storage.Delete(entity.FilePath);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,36 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
+using Store.Auth;
+using Store.Data;
+using Store.Storage;
+
+namespace Store.Entities.DeleteAll;
+
+public static class DeleteAllEntitiesEndpoint
+{
+    public static void MapDeleteAllEntities(this IEndpointRouteBuilder routes)
+    {
+        routes.MapDelete("/entities", Handle)
+            .RequireAccess(Access.EntityWrite)
+            .WithName("DeleteAllEntities")
+            .WithSummary("Remove every entity and every stored file");
+        routes.MapDelete("/entities/collection", Handle)
+            .RequireAccess(Access.EntityWrite)
+            .WithName("DeleteCollection")
+            .WithSummary("The seed's name for removing every entity and every stored file");
+    }
+
+    public static async Task<NoContent> Handle(Db db, MediaStorage storage, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        // The history trigger fires per row, so every removed entity keeps its delete version.
+        var files = (await connection.QueryAsync<string>("SELECT file_path FROM entities WHERE file_path IS NOT NULL", transaction: tx)).AsList();
+        await connection.ExecuteAsync("DELETE FROM entities", transaction: tx);
+        await tx.CommitAsync(ct);
+        // Only the files of the removed rows: an upload committing meanwhile keeps its file.
+        foreach (var file in files) storage.Delete(file);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Store.Auth;
+using Store.Data;
+using Store.Entities.Shared;
+using Store.Http;
+
+namespace Store.Entities.List;
+
+public sealed record Pagination(int Page, int PageSize, long TotalItems, long TotalPages, bool HasNext, bool HasPrev);
+
+public sealed record EntityPage(IReadOnlyList<Entity> Items, Pagination Pagination);
+
+public static class ListEntitiesEndpoint
+{
+    public static void MapListEntities(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/entities", Handle)
+            .RequireAccess(Access.EntityRead)
+            .WithName("ListEntities")
+            .WithSummary("List, search and filter entities, a page at a time")
+            .WithDescription("Soft-deleted entities are left out unless include_deleted=true. Ties in the order are broken by id, so pages never overlap.");
+
+    public static async Task<Results<Ok<EntityPage>, UnprocessableEntity<ValidationErrorBody>>> Handle(
+        [AsParameters] ListEntitiesQuery query, Db db, CancellationToken ct)
+    {
+        var validation = new ListEntitiesValidator().Validate(query);
+        if (!validation.IsValid) return Errors.Validation(validation, "query");
+
+        var page = query.Page ?? 1;
+        var pageSize = query.PageSize ?? 20;
+        await using var connection = await db.OpenAsync(ct);
+        var (items, total) = await ListEntitiesSql.PageAsync(connection, query, page, pageSize);
+        var totalPages = (total + pageSize - 1) / pageSize;
+        return TypedResults.Ok(new EntityPage(items, new Pagination(page, pageSize, total, totalPages, page < totalPages, page > 1)));
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
+using Store.Auth;
+using Store.Data;
+using Store.Entities.Shared;
+using Store.Http;
+
+namespace Store.Entities.Replace;
+
+public static class ReplaceEntityEndpoint
+{
+    public static void MapReplaceEntity(this IEndpointRouteBuilder routes) =>
+        routes.MapPut("/entities/{entity_id:long}", Handle)
+            .RequireAccess(Access.EntityWrite)
+            .Accepts<ReplaceEntityRequest>("multipart/form-data")
+            .WithName("ReplaceEntity")
+            .WithSummary("Replace an entity's fields, and for a media item optionally its file")
+            .WithDescription("description and parent_id take the values sent (absent means null). A new file equal to another entity's content answers 409.");
+
+    public static async Task<Results<Ok<Entity>, NotFound<ErrorBody>, Conflict<ErrorBody>, UnprocessableEntity<ValidationErrorBody>, UnprocessableEntity<ErrorBody>>> Handle(
+        long entity_id, HttpContext context, Db db, EntityFiles files, CancellationToken ct)
+    {
+        await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
+        var input = ReplaceEntityForm.From(form);
+        var validation = new ReplaceEntityValidator().Validate(input);
+        if (!validation.IsValid) return Errors.Validation(validation, "body");
+
+        Media.MediaInfo? info = null;
+        if (input.Image is { } image)
+        {
+            var (inspected, problem) = await files.InspectAsync(image, ct);
+            if (inspected is null) return Errors.Unprocessable(problem!);
+            info = inspected;
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var current = await ReplaceEntitySql.ByIdAsync(connection, tx, entity_id);
+        if (current is null) return Errors.NotFound("Entity not found");
+        if (current.IsCollection != input.Collection)
+            return Errors.Unprocessable("is_collection cannot change: this entity is " + (current.IsCollection ? "a collection" : "a media item"));
+        if (input.Parent is { } parentId && await Hierarchy.ParentProblemAsync(connection, tx, parentId, entity_id) is { } parentProblem)
+            return Errors.Unprocessable(parentProblem);
+
+        var updated = current with
+        {
+            Label = input.Label,
+            Description = input.Description,
+            ParentId = input.Parent,
+            UpdatedDate = files.Now(),
+            UpdatedBy = context.CallerId(),
+        };
+
+        string? placed = null;
+        try
+        {
+            if (info is not null)
+            {
+                if (await ReplaceEntitySql.HolderOfHashAsync(connection, tx, info.Hash, entity_id) is { } holder)
+                    return Errors.Conflict($"Duplicate of entity {holder}");
+                placed = files.Store(input.Image!, info.Hash, info.Extension);
+                updated = updated with
+                {
+                    CreateDate = info.CaptureTime ?? updated.UpdatedDate,
+                    FileSize = info.FileSize,
+                    Width = info.Width,
+                    Height = info.Height,
+                    Duration = info.Duration,
+                    MimeType = info.MimeType,
+                    Type = info.Type,
+                    Extension = info.Extension,
+                    Md5 = info.Hash,
+                    FilePath = placed,
+                };
+            }
+            var saved = await ReplaceEntitySql.UpdateAsync(connection, tx, updated);
+            await tx.CommitAsync(ct);
+            // The old file goes only once the new row is durable; same content at the same path is kept.
+            if (placed is not null && current.FilePath != placed) files.Remove(current.FilePath);
+            return TypedResults.Ok(saved);
+        }
+        catch
+        {
+            if (placed is not null && placed != current.FilePath) files.Remove(placed);
+            throw;
+        }
+    }
+}

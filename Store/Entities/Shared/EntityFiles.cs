@@ -1,0 +1,31 @@
+using Store.Http;
+using Store.Media;
+using Store.Storage;
+
+namespace Store.Entities.Shared;
+
+/// <summary>The file part of create and replace: inspect an upload and move it into the store.</summary>
+public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage, TimeProvider clock)
+{
+    public string TempDir => storage.TempDir;
+
+    /// <summary>Inspects the upload; a rejected file is a client error, with the pipeline's reason.</summary>
+    public async Task<(MediaInfo? Info, string? Problem)> InspectAsync(UploadedFile file, CancellationToken ct)
+    {
+        if (file.Size == 0) return (null, "The uploaded file is empty");
+        try { return (await inspector.InspectAsync(file.TempPath, ct), null); }
+        catch (MediaRejectedException e) { return (null, e.Message); }
+    }
+
+    /// <summary>Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c>, flushed to disk; returns the relative path.</summary>
+    public string Store(UploadedFile file, string hash, string? extension)
+    {
+        var relative = MediaStorage.RelativePathFor(clock.GetUtcNow(), hash, extension ?? "");
+        storage.Place(file.TempPath, relative);
+        return relative;
+    }
+
+    public void Remove(string? relativePath) => storage.Delete(relativePath);
+
+    public long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+}

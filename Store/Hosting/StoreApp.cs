@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Dapper;
+using FluentValidation;
+using Scalar.AspNetCore;
+using Store.Data;
+using Store.Entities.Shared;
+using Store.Http;
+using Store.Media;
+using Store.Storage;
+
+namespace Store.Hosting;
+
+/// <summary>Builds the web application from resolved settings; used by the CLI and by the tests alike.</summary>
+public static class StoreApp
+{
+    static StoreApp()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : Naming.Snake(member.Name);
+    }
+
+    public static WebApplication Build(StoreSettings settings, string[] urls, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxUploadBytes);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Db>();
+        builder.Services.AddSingleton<MediaStorage>();
+        builder.Services.AddSingleton<IMediaInspector, BasicInspector>();
+        builder.Services.AddSingleton<EntityFiles>();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null;
+        });
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "CoLAN Store Server";
+            doc.Info.Version = "v1";
+            doc.Info.Description = "Media entities, their history, and compute jobs for the CL ecosystem.";
+            return Task.CompletedTask;
+        }));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        Prepare(settings, app.Services);
+
+        app.UseStoreErrors();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/scalar");
+        app.MapStore();
+        return app;
+    }
+
+    static void Prepare(StoreSettings settings, IServiceProvider services)
+    {
+        Directory.CreateDirectory(settings.ServerDir);
+        if (settings.NoMigrate) Db.Prepare(settings.DatabasePath);
+        else Migrator.Run(settings);
+        services.GetRequiredService<MediaStorage>().Prepare();
+    }
+}

@@ -1,0 +1,110 @@
+namespace Store.Hosting;
+
+/// <summary>Everything the service reads from its environment and command line, resolved once at start.</summary>
+public sealed record StoreSettings
+{
+    public required string ServerDir { get; init; }
+    public required string DatabasePath { get; init; }
+    public required string MediaDir { get; init; }
+    public required string PublicKeyPath { get; init; }
+    public string Host { get; init; } = "0.0.0.0";
+    public int Port { get; init; } = 8001;
+    public bool AuthDisabled { get; init; }
+    public bool ReadAuthEnabled { get; init; }
+    public bool NoMigrate { get; init; }
+    public bool BuiltinWorker { get; init; } = true;
+    public int WorkerTtlSeconds { get; init; } = 30;
+    public int JobLeaseSeconds { get; init; } = 60;
+    public int JobMaxRetries { get; init; } = 3;
+    public int JobRetentionDays { get; init; } = 7;
+    public IReadOnlyList<string> JobExternalRoots { get; init; } = [];
+    public long MaxUploadBytes { get; init; } = 20L * 1024 * 1024 * 1024;
+
+    public string JobsDir => Path.Combine(ServerDir, "jobs");
+
+    /// <summary>Builds settings from environment variables; CLI flags are applied on top by <see cref="Cli"/>.</summary>
+    public static StoreSettings FromEnvironment(Func<string, string?> env)
+    {
+        var serverDir = env("CL_SERVER_DIR");
+        if (string.IsNullOrWhiteSpace(serverDir))
+            throw new SettingsException(
+                "CL_SERVER_DIR is not set. Set it to the folder where the store keeps its database and media, e.g. export CL_SERVER_DIR=~/.data/cl_server_data");
+        serverDir = Path.GetFullPath(ExpandHome(serverDir));
+
+        return new StoreSettings
+        {
+            ServerDir = serverDir,
+            DatabasePath = DatabasePathFrom(env("DATABASE_URL")) ?? Path.Combine(serverDir, "media_store.db"),
+            MediaDir = PathOr(env("MEDIA_STORAGE_DIR"), Path.Combine(serverDir, "media")),
+            PublicKeyPath = PathOr(env("PUBLIC_KEY_PATH"), Path.Combine(serverDir, "public_key.pem")),
+            Host = env("HOST") is { Length: > 0 } host ? host : "0.0.0.0",
+            Port = Int(env, "PORT", 8001, 1, 65535),
+            AuthDisabled = Bool(env, "AUTH_DISABLED"),
+            ReadAuthEnabled = Bool(env, "READ_AUTH_ENABLED"),
+            WorkerTtlSeconds = Int(env, "WORKER_TTL_SECONDS", 30, 1, 86400),
+            JobLeaseSeconds = Int(env, "JOB_LEASE_SECONDS", 60, 1, 86400),
+            JobMaxRetries = Int(env, "JOB_MAX_RETRIES", 3, 0, 1000),
+            JobRetentionDays = Int(env, "JOB_RETENTION_DAYS", 7, 0, 36500),
+            JobExternalRoots = (env("JOB_EXTERNAL_ROOTS") ?? "")
+                .Split([':', ';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => Path.GetFullPath(ExpandHome(p)))
+                .ToArray(),
+            MaxUploadBytes = Long(env, "MAX_UPLOAD_BYTES", 20L * 1024 * 1024 * 1024),
+        };
+    }
+
+    /// <summary>Accepts a plain path or the seed's SQLAlchemy-style <c>sqlite:///path</c>.</summary>
+    static string? DatabasePathFrom(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url)) return null;
+        const string prefix = "sqlite:///";
+        var path = url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? url[prefix.Length..] : url;
+        // sqlite:////abs/path keeps its leading slash after the prefix; sqlite:///rel/path is relative.
+        return Path.GetFullPath(ExpandHome(path));
+    }
+
+    static string PathOr(string? value, string fallback) =>
+        string.IsNullOrWhiteSpace(value) ? fallback : Path.GetFullPath(ExpandHome(value));
+
+    static string ExpandHome(string path) =>
+        path == "~" || path.StartsWith("~/")
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.TrimStart('~').TrimStart('/'))
+            : path;
+
+    internal static bool ParseBool(string? value, out bool result)
+    {
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case "true" or "1" or "yes" or "on": result = true; return true;
+            case "false" or "0" or "no" or "off": result = false; return true;
+            default: result = false; return false;
+        }
+    }
+
+    static bool Bool(Func<string, string?> env, string name)
+    {
+        var raw = env(name);
+        if (string.IsNullOrWhiteSpace(raw)) return false;
+        return ParseBool(raw, out var value) ? value : throw new SettingsException($"{name} must be true or false, not '{raw}'.");
+    }
+
+    static int Int(Func<string, string?> env, string name, int fallback, int min, int max)
+    {
+        var raw = env(name);
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
+        return int.TryParse(raw, out var value) && value >= min && value <= max
+            ? value
+            : throw new SettingsException($"{name} must be a whole number from {min} to {max}, not '{raw}'.");
+    }
+
+    static long Long(Func<string, string?> env, string name, long fallback)
+    {
+        var raw = env(name);
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
+        return long.TryParse(raw, out var value) && value > 0
+            ? value
+            : throw new SettingsException($"{name} must be a positive number of bytes, not '{raw}'.");
+    }
+}
+
+public sealed class SettingsException(string message) : Exception(message);

@@ -1,0 +1,127 @@
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Store.Http;
+
+/// <summary>A file part of a multipart body, already streamed to a temporary file.</summary>
+public sealed record UploadedFile(string Field, string FileName, string TempPath, long Size, string? ContentType);
+
+/// <summary>
+/// Reads a multipart/form-data body section by section: text fields into memory (bounded), file
+/// parts straight to temporary files, so an upload is never held whole in memory and is copied once.
+/// The caller owns the temporary files and must move or delete them (<see cref="DisposeAsync"/> deletes what is left).
+/// </summary>
+public sealed class MultipartForm : IAsyncDisposable
+{
+    const int MaxFieldBytes = 1024 * 1024;
+
+    public Dictionary<string, List<string>> Fields { get; } = new(StringComparer.Ordinal);
+    public List<UploadedFile> Files { get; } = [];
+
+    public string? Field(string name) => Fields.TryGetValue(name, out var values) ? values[^1] : null;
+    public bool Has(string name) => Fields.ContainsKey(name) || Files.Any(f => f.Field == name);
+    public UploadedFile? File(string name) => Files.LastOrDefault(f => f.Field == name);
+
+    public static bool IsMultipart(HttpRequest request) =>
+        request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Reads the body; <paramref name="tempDir"/> must be on the same filesystem as the final home so a rename is enough.</summary>
+    public static async Task<MultipartForm> ReadAsync(HttpRequest request, string tempDir, CancellationToken ct)
+    {
+        if (!IsMultipart(request) || !MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType))
+            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Expected a multipart/form-data body");
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary))
+            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "The multipart body has no boundary");
+
+        Directory.CreateDirectory(tempDir);
+        var form = new MultipartForm();
+        try
+        {
+            var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
+            MultipartSection? section;
+            while ((section = await ReadSection(reader, ct)) is not null)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data"))
+                    continue;
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                if (disposition.FileName.HasValue || disposition.FileNameStar.HasValue)
+                {
+                    var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
+                    form.Files.Add(await SaveFile(section, name, fileName, tempDir, ct));
+                }
+                else
+                {
+                    var value = await ReadText(section, ct);
+                    if (!form.Fields.TryGetValue(name, out var list)) form.Fields[name] = list = [];
+                    list.Add(value);
+                }
+            }
+            return form;
+        }
+        catch
+        {
+            await form.DisposeAsync();
+            throw;
+        }
+    }
+
+    static async Task<MultipartSection?> ReadSection(MultipartReader reader, CancellationToken ct)
+    {
+        try { return await reader.ReadNextSectionAsync(ct); }
+        catch (IOException e) when (e is not BadHttpRequestException)
+        {
+            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Malformed multipart body: " + e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Malformed multipart body: " + e.Message);
+        }
+    }
+
+    static async Task<string> ReadText(MultipartSection section, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await section.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxFieldBytes)
+                throw new ClientError(StatusCodes.Status422UnprocessableEntity, "A form field is larger than 1 MiB");
+            buffer.Write(chunk, 0, read);
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    static async Task<UploadedFile> SaveFile(MultipartSection section, string field, string fileName, string tempDir, CancellationToken ct)
+    {
+        var path = Path.Combine(tempDir, $"upload-{Guid.NewGuid():N}.part");
+        try
+        {
+            await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await section.Body.CopyToAsync(target, 1 << 16, ct);
+                await target.FlushAsync(ct);
+            }
+            return new UploadedFile(field, fileName, path, new FileInfo(path).Length, section.ContentType);
+        }
+        catch
+        {
+            TryDelete(path);
+            throw;
+        }
+    }
+
+    internal static void TryDelete(string path)
+    {
+        try { System.IO.File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var file in Files) TryDelete(file.TempPath);
+        return ValueTask.CompletedTask;
+    }
+}
