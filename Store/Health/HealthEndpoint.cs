@@ -11,6 +11,7 @@ public static class HealthEndpoint
         routes.MapGet("/", Handle)
             .RequireAccess(Access.Public)
             .WithName("Health")
+            .WithTags("Health")
             .WithSummary("Service health");
 
     public static Ok<HealthBody> Handle() => TypedResults.Ok(new HealthBody("healthy", "CoLAN Store Server", "v1"));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapper;
 using FluentValidation;
 using Scalar.AspNetCore;
@@ -36,16 +37,12 @@ public static class StoreApp
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = null;
+            // Numbers are numbers on this wire; the web default would also accept (and document) strings.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "CoLAN Store Server";
-            doc.Info.Version = "v1";
-            doc.Info.Description = "Media entities, their history, and compute jobs for the CL ecosystem.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi(OpenApiSetup.Configure);
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -14,7 +14,17 @@ public sealed record CreateEntityForm(string? IsCollection, string? Label, strin
 }
 
 /// <summary>Documents the multipart body for OpenAPI; the handler reads the body itself.</summary>
-public sealed record CreateEntityRequest(bool IsCollection, string? Label, string? Description, long? ParentId, IFormFile? Image);
+public sealed class CreateEntityRequest
+{
+    /// <summary>true/false or 1/0, any case.</summary>
+    public required bool IsCollection { get; init; }
+    public string? Label { get; init; }
+    public string? Description { get; init; }
+    /// <summary>An existing collection.</summary>
+    public long? ParentId { get; init; }
+    /// <summary>The media file; required for a media item, refused for a collection.</summary>
+    public IFormFile? Image { get; init; }
+}
 
 public sealed class CreateEntityValidator : AbstractValidator<CreateEntityForm>
 {

@@ -63,7 +63,14 @@ public sealed class MultipartFormLike(IReadOnlyDictionary<string, string> fields
 }
 
 /// <summary>Documents the JSON body for OpenAPI: every field optional, null clears it.</summary>
-public sealed record PatchEntityRequest(string? Label, string? Description, long? ParentId, bool? IsDeleted);
+public sealed class PatchEntityRequest
+{
+    public string? Label { get; init; }
+    public string? Description { get; init; }
+    public long? ParentId { get; init; }
+    /// <summary>true is the soft delete, false restores.</summary>
+    public bool? IsDeleted { get; init; }
+}
 
 public sealed class PatchEntityValidator : AbstractValidator<PatchEntityInput>
 {

@@ -14,7 +14,18 @@ public sealed record ReplaceEntityForm(string? IsCollection, string? Label, stri
 }
 
 /// <summary>Documents the multipart body for OpenAPI; the handler reads the body itself.</summary>
-public sealed record ReplaceEntityRequest(bool IsCollection, string Label, string? Description, long? ParentId, IFormFile? Image);
+public sealed class ReplaceEntityRequest
+{
+    /// <summary>Must equal the stored value: it never changes.</summary>
+    public required bool IsCollection { get; init; }
+    public required string Label { get; init; }
+    /// <summary>Absent means null.</summary>
+    public string? Description { get; init; }
+    /// <summary>Absent means null (top level).</summary>
+    public long? ParentId { get; init; }
+    /// <summary>A new file for a media item; refused for a collection.</summary>
+    public IFormFile? Image { get; init; }
+}
 
 public sealed class ReplaceEntityValidator : AbstractValidator<ReplaceEntityForm>
 {
