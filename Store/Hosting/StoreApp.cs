@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using FluentValidation;
 using Scalar.AspNetCore;
+using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
@@ -32,6 +33,7 @@ public static class StoreApp
         builder.Services.AddSingleton<MediaStorage>();
         builder.Services.AddSingleton<IMediaInspector, BasicInspector>();
         builder.Services.AddSingleton<EntityFiles>();
+        builder.Services.AddStoreAuth();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -52,8 +54,9 @@ public static class StoreApp
         Prepare(settings, app.Services);
 
         app.UseStoreErrors();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/scalar");
+        app.UseStoreAuth();
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAccess(Access.Public);
+        app.MapScalarApiReference("/scalar").RequireAccess(Access.Public);
         app.MapStore();
         return app;
     }
