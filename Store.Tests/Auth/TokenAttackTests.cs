@@ -151,6 +151,36 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
     }
 
     [Fact]
+    public async Task Random_junk_in_every_part_is_a_401_never_a_500()
+    {
+        var random = new Random(4242);
+        string[] fragments = ["{}", "[]", "null", "{\"alg\":\"ES256\"}", "{\"alg\":1}", "{\"alg\":\"ES256\",\"crit\":[\"x\"]}", "\"", "{\"sub\":{}}"];
+        string Part() => random.Next(4) switch
+        {
+            0 => TestKey.B64(fragments[random.Next(fragments.Length)]),
+            1 => TestKey.Base64Url(RandomBytes(random, random.Next(0, 80))),
+            2 => new string('A', random.Next(0, 10)) + "=+/",
+            _ => "",
+        };
+        using var client = Host.NewClient();
+        for (var i = 0; i < 150; i++)
+        {
+            var token = string.Join('.', Enumerable.Range(0, random.Next(1, 6)).Select(_ => Part()));
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
+            var response = await client.SendAsync(request, Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"'{token}' got {(int)response.StatusCode}");
+        }
+    }
+
+    static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    [Fact]
     public async Task The_hand_signed_baseline_of_the_attacks_is_accepted()
     {
         // Each attack above changes one thing of this token; unchanged, it passes.
@@ -192,6 +222,19 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
         client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("admin:admin")));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/", Ct)).StatusCode);
         await AssertNotAuthenticated(await client.PostAsync("/entities", Forms.Entity(true, "basic"), Ct));
+    }
+
+    [Fact]
+    public async Task The_scheme_is_case_insensitive_and_two_authorization_headers_are_refused()
+    {
+        var token = Key.Token(sub: "dave", permissions: Write);
+        using var lower = Host.NewClient();
+        lower.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"bearer {token}");
+        Assert.Equal(HttpStatusCode.Created, (await lower.PostAsync("/entities", Forms.Entity(true, "lower"), Ct)).StatusCode);
+
+        using var twice = Host.NewClient();
+        twice.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", [$"Bearer {token}", "Bearer garbage"]);
+        await AssertUnauthorized(await twice.GetAsync("/", Ct), "two Authorization headers");
     }
 
     internal static async Task AssertUnauthorized(HttpResponseMessage response, string because)
