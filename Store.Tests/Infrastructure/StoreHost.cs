@@ -25,6 +25,8 @@ public sealed class StoreHost : IAsyncDisposable
             Host = "127.0.0.1",
             Port = 0,
             BuiltinWorker = false,
+            // Tests of other areas run open; the auth tests (Store.Tests/Auth) turn it on with AuthHost.
+            AuthDisabled = true,
         };
         if (tweak is not null) settings = tweak(settings);
 

@@ -1,3 +1,5 @@
+using Store.Http;
+
 namespace Store.Auth;
 
 /// <summary>Who may call an endpoint. Each slice declares one with <see cref="AccessExtensions.RequireAccess{T}"/>.</summary>
@@ -19,8 +21,19 @@ public sealed record AccessMetadata(Access Access);
 
 public static class AccessExtensions
 {
-    public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, Access access) where TBuilder : IEndpointConventionBuilder =>
+    /// <summary>Declares the rule and documents the answers the access check can give (OpenAPI).</summary>
+    public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, Access access) where TBuilder : IEndpointConventionBuilder
+    {
         builder.WithMetadata(new AccessMetadata(access));
+        // Even a public endpoint refuses a token that does not verify.
+        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ErrorBody), ["application/json"]));
+        if (access != Access.Public)
+        {
+            builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ErrorBody), ["application/json"]));
+            builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(ErrorBody), ["application/json"]));
+        }
+        return builder;
+    }
 
     /// <summary>The token's <c>sub</c>, or null when auth is disabled or no token was sent.</summary>
     public static string? CallerId(this HttpContext context) =>

@@ -1,3 +1,4 @@
+using Store.Admin.Config;
 using Store.Entities.Create;
 using Store.Entities.Delete;
 using Store.Entities.DeleteAll;
@@ -26,5 +27,8 @@ public static class Routes
         entities.MapDeleteEntity();
         entities.MapDeleteAllEntities();
         entities.MapListVersions();
+
+        var admin = app.MapGroup("").WithTags("Admin");
+        admin.MapAdminConfig();
     }
 }

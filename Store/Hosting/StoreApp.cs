@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Dapper;
 using FluentValidation;
 using Scalar.AspNetCore;
+using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
@@ -33,6 +34,7 @@ public static class StoreApp
         builder.Services.AddSingleton<MediaStorage>();
         builder.Services.AddSingleton<IMediaInspector, BasicInspector>();
         builder.Services.AddSingleton<EntityFiles>();
+        builder.Services.AddStoreAuth();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -49,8 +51,9 @@ public static class StoreApp
         Prepare(settings, app.Services);
 
         app.UseStoreErrors();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/scalar");
+        app.UseStoreAuth();
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAccess(Access.Public);
+        app.MapScalarApiReference("/scalar").RequireAccess(Access.Public);
         app.MapStore();
         return app;
     }
