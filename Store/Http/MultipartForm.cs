@@ -71,22 +71,28 @@ public sealed class MultipartForm : IAsyncDisposable
     static async Task<MultipartSection?> ReadSection(MultipartReader reader, CancellationToken ct)
     {
         try { return await reader.ReadNextSectionAsync(ct); }
-        catch (IOException e) when (e is not BadHttpRequestException)
-        {
-            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Malformed multipart body: " + e.Message);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Malformed multipart body: " + e.Message);
-        }
+        catch (Exception e) when (Malformed(e)) { throw MalformedBody(e); }
     }
+
+    /// <summary>Reads a part's body; a body cut short is the client's mistake, unlike a failing disk on the write side.</summary>
+    static async Task<int> ReadPart(Stream body, Memory<byte> buffer, CancellationToken ct)
+    {
+        try { return await body.ReadAsync(buffer, ct); }
+        catch (Exception e) when (Malformed(e)) { throw MalformedBody(e); }
+    }
+
+    // BadHttpRequestException (an IOException) carries its own status, such as 413, and is answered as such.
+    static bool Malformed(Exception e) => e is InvalidDataException || e is IOException and not BadHttpRequestException;
+
+    static ClientError MalformedBody(Exception e) => new(StatusCodes.Status422UnprocessableEntity,
+        e is InvalidDataException ? "Malformed multipart body: " + e.Message : "Malformed multipart body: it ends before its closing boundary");
 
     static async Task<string> ReadText(MultipartSection section, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await section.Body.ReadAsync(chunk, ct)) > 0)
+        while ((read = await ReadPart(section.Body, chunk, ct)) > 0)
         {
             if (buffer.Length + read > MaxFieldBytes)
                 throw new ClientError(StatusCodes.Status422UnprocessableEntity, "A form field is larger than 1 MiB");
@@ -102,7 +108,9 @@ public sealed class MultipartForm : IAsyncDisposable
         {
             await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
-                await section.Body.CopyToAsync(target, 1 << 16, ct);
+                var chunk = new byte[1 << 16];
+                int read;
+                while ((read = await ReadPart(section.Body, chunk, ct)) > 0) await target.WriteAsync(chunk.AsMemory(0, read), ct);
                 await target.FlushAsync(ct);
             }
             return new UploadedFile(field, fileName, path, new FileInfo(path).Length, section.ContentType);
