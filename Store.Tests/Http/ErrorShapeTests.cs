@@ -110,4 +110,25 @@ public sealed class ErrorShapeTests
         Assert.Equal(new MediaTypeHeaderValue("application/json").MediaType, response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("   at ", text);
     }
+
+    [Fact]
+    public async Task Urlencoded_patch_beyond_the_form_limits_is_a_422()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var folder = await host.Client.CreateCollectionAsync("kept");
+        var longKey = new FormUrlEncodedContent([new(new string('k', 5000), "v")]);
+        await Expect.ValidationAsync(await host.Client.PatchAsync($"/entities/{folder.Id()}", longKey, Ct));
+        var manyFields = new FormUrlEncodedContent(Enumerable.Range(0, 2000).Select(i => new KeyValuePair<string, string>($"f{i}", "v")));
+        await Expect.ValidationAsync(await host.Client.PatchAsync($"/entities/{folder.Id()}", manyFields, Ct));
+        Assert.Equal("kept", (await host.Client.GetOkAsync($"/entities/{folder.Id()}")).Str("label"));
+    }
+
+    [Fact]
+    public async Task Multipart_with_too_many_parts_is_a_422()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var form = Forms.Fields(Enumerable.Range(0, 5000).Select(i => ($"f{i}", "v")).Prepend(("is_collection", "true")).ToArray());
+        await Expect.DetailAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.UnprocessableEntity, "parts");
+        Assert.Empty((await host.Client.GetOkAsync("/entities")).Ids());
+    }
 }

@@ -15,6 +15,8 @@ public sealed record UploadedFile(string Field, string FileName, string TempPath
 public sealed class MultipartForm : IAsyncDisposable
 {
     const int MaxFieldBytes = 1024 * 1024;
+    /// <summary>As ASP.NET's own form reader: a body of countless tiny parts would otherwise grow memory without bound.</summary>
+    const int MaxParts = 1024;
 
     public Dictionary<string, List<string>> Fields { get; } = new(StringComparer.Ordinal);
     public List<UploadedFile> Files { get; } = [];
@@ -41,8 +43,11 @@ public sealed class MultipartForm : IAsyncDisposable
         {
             var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
             MultipartSection? section;
+            var parts = 0;
             while ((section = await ReadSection(reader, ct)) is not null)
             {
+                if (++parts > MaxParts)
+                    throw new ClientError(StatusCodes.Status422UnprocessableEntity, $"The multipart body has more than {MaxParts} parts");
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !disposition.DispositionType.Equals("form-data"))
                     continue;
