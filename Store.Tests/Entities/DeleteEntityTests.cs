@@ -124,6 +124,8 @@ public sealed class DeleteEntityTests
         Assert.Equal(HttpStatusCode.NoContent, (await host.Client.DeleteAsync(path, Ct)).StatusCode);
         Assert.Equal(0, await RowCountAsync(host));
         Assert.Empty(host.StoredFiles());
+        await using (var db = await host.OpenDbAsync())
+            Assert.Equal(3, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM entity_versions WHERE operation_type = 2"));
         Assert.Equal(0, (await host.Client.GetOkAsync("/entities?include_deleted=true")).GetProperty("pagination").GetProperty("total_items").GetInt64());
 
         // The store works as before afterwards, and new ids never reuse old ones.
