@@ -51,4 +51,14 @@ public sealed class HierarchyTests
         var movedB = await Expect.StatusAsync(await host.Client.PatchAsync(b.Id(), new { parent_id = c.Id() }), HttpStatusCode.OK);
         Assert.Equal(c.Id(), movedB.GetProperty("parent_id").GetInt64());
     }
+
+    [Fact]
+    public async Task A_soft_deleted_collection_may_still_be_a_parent()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var folder = await host.Client.CreateCollectionAsync("archived");
+        await Expect.StatusAsync(await host.Client.PatchAsync(folder.Id(), new { is_deleted = true }), HttpStatusCode.OK);
+        var child = await host.Client.CreateMediaAsync("into the archive", parentId: folder.Id());
+        Assert.Equal(folder.Id(), child.GetProperty("parent_id").GetInt64());
+    }
 }

@@ -153,4 +153,17 @@ public sealed class ReplaceEntityTests
         Assert.Equal(new[] { media.Str("file_path")!, notFolder.Str("file_path")! }.Order(StringComparer.Ordinal), host.StoredFiles());
         Assert.Empty(host.TempFiles());
     }
+
+    [Theory]
+    [InlineData("1", "0")]
+    [InlineData("TRUE", "False")]
+    [InlineData("True", "FALSE")]
+    public async Task Is_collection_accepts_digits_and_any_case(string yes, string no)
+    {
+        await using var host = await OpenStore.StartAsync();
+        var folder = await host.Client.CreateCollectionAsync("folder");
+        var file = await host.Client.CreateMediaAsync("file");
+        await Expect.StatusAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Fields(("is_collection", yes), ("label", "f"))), HttpStatusCode.OK);
+        await Expect.StatusAsync(await host.Client.PutFormAsync(file.Id(), Forms.Fields(("is_collection", no), ("label", "m"))), HttpStatusCode.OK);
+    }
 }
