@@ -76,18 +76,20 @@ public sealed class MultipartForm : IAsyncDisposable
     static async Task<MultipartSection?> ReadSection(MultipartReader reader, CancellationToken ct)
     {
         try { return await reader.ReadNextSectionAsync(ct); }
-        catch (Exception e) when (Malformed(e)) { throw MalformedBody(e); }
+        catch (Exception e) when (Malformed(e, ct)) { throw MalformedBody(e); }
     }
 
     /// <summary>Reads a part's body; a body cut short is the client's mistake, unlike a failing disk on the write side.</summary>
     static async Task<int> ReadPart(Stream body, Memory<byte> buffer, CancellationToken ct)
     {
         try { return await body.ReadAsync(buffer, ct); }
-        catch (Exception e) when (Malformed(e)) { throw MalformedBody(e); }
+        catch (Exception e) when (Malformed(e, ct)) { throw MalformedBody(e); }
     }
 
-    // BadHttpRequestException (an IOException) carries its own status, such as 413, and is answered as such.
-    static bool Malformed(Exception e) => e is InvalidDataException || e is IOException and not BadHttpRequestException;
+    // BadHttpRequestException (an IOException) carries its own status, such as 413, and is answered as such;
+    // a client that went away is not told anything (see ErrorHandling).
+    static bool Malformed(Exception e, CancellationToken ct) =>
+        !ct.IsCancellationRequested && (e is InvalidDataException || e is IOException and not BadHttpRequestException);
 
     static ClientError MalformedBody(Exception e) => new(StatusCodes.Status422UnprocessableEntity,
         e is InvalidDataException ? "Malformed multipart body: " + e.Message : "Malformed multipart body: it ends before its closing boundary");
