@@ -99,4 +99,18 @@ public sealed class StoreSettingsTests
     {
         Assert.Equal(1234, From(("MAX_UPLOAD_BYTES", "1234")).MaxUploadBytes);
     }
+
+    [Fact]
+    public void Job_settings_have_the_contract_defaults_and_read_the_environment()
+    {
+        var defaults = From();
+        Assert.Equal((30, 60, 3, 7), (defaults.WorkerTtlSeconds, defaults.JobLeaseSeconds, defaults.JobMaxRetries, defaults.JobRetentionDays));
+        Assert.Empty(defaults.JobExternalRoots);
+        Assert.Equal(Path.Combine(Dir, "jobs"), defaults.JobsDir);
+
+        var s = From(("WORKER_TTL_SECONDS", "5"), ("JOB_LEASE_SECONDS", "9"), ("JOB_MAX_RETRIES", "0"), ("JOB_RETENTION_DAYS", "0"),
+            ("JOB_EXTERNAL_ROOTS", "/mnt/a: /mnt/b"));
+        Assert.Equal((5, 9, 0, 0), (s.WorkerTtlSeconds, s.JobLeaseSeconds, s.JobMaxRetries, s.JobRetentionDays));
+        Assert.Equal(["/mnt/a", "/mnt/b"], s.JobExternalRoots);
+    }
 }
