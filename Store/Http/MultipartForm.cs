@@ -15,6 +15,8 @@ public sealed record UploadedFile(string Field, string FileName, string TempPath
 public sealed class MultipartForm : IAsyncDisposable
 {
     const int MaxFieldBytes = 1024 * 1024;
+    /// <summary>As ASP.NET's own form reader: a body of countless tiny parts would otherwise grow memory without bound.</summary>
+    const int MaxParts = 1024;
 
     public Dictionary<string, List<string>> Fields { get; } = new(StringComparer.Ordinal);
     public List<UploadedFile> Files { get; } = [];
@@ -41,8 +43,11 @@ public sealed class MultipartForm : IAsyncDisposable
         {
             var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
             MultipartSection? section;
+            var parts = 0;
             while ((section = await ReadSection(reader, ct)) is not null)
             {
+                if (++parts > MaxParts)
+                    throw new ClientError(StatusCodes.Status422UnprocessableEntity, $"The multipart body has more than {MaxParts} parts");
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !disposition.DispositionType.Equals("form-data"))
                     continue;
@@ -71,22 +76,30 @@ public sealed class MultipartForm : IAsyncDisposable
     static async Task<MultipartSection?> ReadSection(MultipartReader reader, CancellationToken ct)
     {
         try { return await reader.ReadNextSectionAsync(ct); }
-        catch (IOException e) when (e is not BadHttpRequestException)
-        {
-            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Malformed multipart body: " + e.Message);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Malformed multipart body: " + e.Message);
-        }
+        catch (Exception e) when (Malformed(e, ct)) { throw MalformedBody(e); }
     }
+
+    /// <summary>Reads a part's body; a body cut short is the client's mistake, unlike a failing disk on the write side.</summary>
+    static async Task<int> ReadPart(Stream body, Memory<byte> buffer, CancellationToken ct)
+    {
+        try { return await body.ReadAsync(buffer, ct); }
+        catch (Exception e) when (Malformed(e, ct)) { throw MalformedBody(e); }
+    }
+
+    // BadHttpRequestException (an IOException) carries its own status, such as 413, and is answered as such;
+    // a client that went away is not told anything (see ErrorHandling).
+    static bool Malformed(Exception e, CancellationToken ct) =>
+        !ct.IsCancellationRequested && (e is InvalidDataException || e is IOException and not BadHttpRequestException);
+
+    static ClientError MalformedBody(Exception e) => new(StatusCodes.Status422UnprocessableEntity,
+        e is InvalidDataException ? "Malformed multipart body: " + e.Message : "Malformed multipart body: it ends before its closing boundary");
 
     static async Task<string> ReadText(MultipartSection section, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await section.Body.ReadAsync(chunk, ct)) > 0)
+        while ((read = await ReadPart(section.Body, chunk, ct)) > 0)
         {
             if (buffer.Length + read > MaxFieldBytes)
                 throw new ClientError(StatusCodes.Status422UnprocessableEntity, "A form field is larger than 1 MiB");
@@ -102,7 +115,9 @@ public sealed class MultipartForm : IAsyncDisposable
         {
             await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
-                await section.Body.CopyToAsync(target, 1 << 16, ct);
+                var chunk = new byte[1 << 16];
+                int read;
+                while ((read = await ReadPart(section.Body, chunk, ct)) > 0) await target.WriteAsync(chunk.AsMemory(0, read), ct);
                 await target.FlushAsync(ct);
             }
             return new UploadedFile(field, fileName, path, new FileInfo(path).Length, section.ContentType);

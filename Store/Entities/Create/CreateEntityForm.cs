@@ -39,7 +39,8 @@ public sealed class CreateEntityValidator : AbstractValidator<CreateEntityForm>
         RuleFor(f => f.Image)
             .Null().WithMessage("A collection cannot have a file").WithErrorCode("value_error")
             .When(f => f.Collection);
-        RuleFor(f => f.Image)
+        // Stop at the first failure: the size check must not run on a missing file.
+        RuleFor(f => f.Image).Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("A media item needs an image file").WithErrorCode("missing")
             .Must(i => i!.Size > 0).WithMessage("The uploaded file is empty").WithErrorCode("value_error")
             .When(f => FormValues.TryBool(f.IsCollection, out var c) && !c);

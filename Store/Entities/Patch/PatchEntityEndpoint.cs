@@ -58,8 +58,16 @@ public static class PatchEntityEndpoint
         }
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
-            return PatchEntityInput.FromForm(new MultipartFormLike(form.ToDictionary(f => f.Key, f => f.Value.ToString())));
+            try
+            {
+                var form = await request.ReadFormAsync(ct);
+                return PatchEntityInput.FromForm(new MultipartFormLike(form.ToDictionary(f => f.Key, f => f.Value.ToString())));
+            }
+            catch (InvalidDataException)
+            {
+                // Beyond the form reader's limits (key length, value count): the client's mistake, not a fault.
+                return null;
+            }
         }
         try
         {

@@ -1,0 +1,75 @@
+using System.Net;
+using Store.Tests.Infrastructure;
+
+namespace Store.Tests.Entities;
+
+public sealed class GetEntityTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Unknown_id_is_a_404_with_the_contract_detail()
+    {
+        await using var host = await OpenStore.StartAsync();
+        Assert.Equal("Entity not found", await Expect.DetailAsync(await host.Client.GetEntityAsync(12345), HttpStatusCode.NotFound));
+    }
+
+    [Theory]
+    [InlineData("99999999999999999999999")]
+    [InlineData("-1")]
+    [InlineData("abc")]
+    public async Task Odd_ids_are_a_json_404_not_a_500(string id)
+    {
+        await using var host = await OpenStore.StartAsync();
+        await Expect.DetailAsync(await host.Client.GetAsync($"/entities/{id}", Ct), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Version_returns_the_entity_as_it_was()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var created = await host.Client.CreateCollectionAsync("before", description: "first words");
+        await Expect.StatusAsync(await host.Client.PatchAsync(created.Id(), new { label = "after" }), HttpStatusCode.OK);
+
+        var v1 = await host.Client.GetOkAsync($"/entities/{created.Id()}?version=1");
+        var v2 = await host.Client.GetOkAsync($"/entities/{created.Id()}?version=2");
+        var current = await host.Client.GetOkAsync($"/entities/{created.Id()}");
+        Assert.Equal("before", v1.Str("label"));
+        Assert.Equal("first words", v1.Str("description"));
+        Assert.Equal(created.Id(), v1.Id());
+        Assert.Equal("after", v2.Str("label"));
+        Assert.Equal("after", current.Str("label"));
+        Assert.False(v1.TryGetProperty("version", out _), "a version read has the entity's shape");
+    }
+
+    [Fact]
+    public async Task Version_that_does_not_exist_is_a_404()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var created = await host.Client.CreateCollectionAsync();
+        await Expect.DetailAsync(await host.Client.GetEntityAsync(created.Id(), "?version=2"), HttpStatusCode.NotFound);
+        await Expect.DetailAsync(await host.Client.GetEntityAsync(999, "?version=1"), HttpStatusCode.NotFound, "Entity not found");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("abc")]
+    [InlineData("99999999999999")]
+    public async Task Version_that_is_not_a_positive_number_is_a_422_in_list_form(string raw)
+    {
+        await using var host = await OpenStore.StartAsync();
+        var created = await host.Client.CreateCollectionAsync();
+        await Expect.ValidationAsync(await host.Client.GetEntityAsync(created.Id(), $"?version={raw}"), "query", "version");
+    }
+
+    [Fact]
+    public async Task Soft_deleted_entity_is_still_returned()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var created = await host.Client.CreateMediaAsync("soon soft-deleted");
+        await Expect.StatusAsync(await host.Client.PatchAsync(created.Id(), new { is_deleted = true }), HttpStatusCode.OK);
+        var read = await Expect.StatusAsync(await host.Client.GetEntityAsync(created.Id()), HttpStatusCode.OK);
+        Assert.True(read.GetProperty("is_deleted").GetBoolean());
+    }
+}

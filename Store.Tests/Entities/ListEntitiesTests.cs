@@ -1,0 +1,278 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using Store.Tests.Infrastructure;
+
+namespace Store.Tests.Entities;
+
+public sealed class ListEntitiesTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    static JsonElement Pagination(JsonElement page) => page.GetProperty("pagination");
+
+    /// <summary>Sets stored fields directly, for values the upload pipeline decides (type, dates, sizes).</summary>
+    static async Task SetAsync(StoreHost host, long id, string assignments, object? args = null)
+    {
+        await using var db = await host.OpenDbAsync();
+        var parameters = new DynamicParameters(args);
+        parameters.Add("id", id);
+        await db.ExecuteAsync($"UPDATE entities SET {assignments} WHERE id = @id", parameters);
+    }
+
+    [Fact]
+    public async Task Empty_store_has_zero_pages()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var page = await host.Client.GetOkAsync("/entities");
+        Assert.Empty(page.GetProperty("items").EnumerateArray());
+        var p = Pagination(page);
+        Assert.Equal(1, p.GetProperty("page").GetInt32());
+        Assert.Equal(20, p.GetProperty("page_size").GetInt32());
+        Assert.Equal(0, p.GetProperty("total_items").GetInt64());
+        Assert.Equal(0, p.GetProperty("total_pages").GetInt64());
+        Assert.False(p.GetProperty("has_next").GetBoolean());
+        Assert.False(p.GetProperty("has_prev").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Pages_split_the_items_and_a_page_past_the_end_is_empty()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++) ids.Add((await host.Client.CreateCollectionAsync($"c{i}")).Id());
+
+        var first = await host.Client.GetOkAsync("/entities?page=1&page_size=2");
+        var last = await host.Client.GetOkAsync("/entities?page=3&page_size=2");
+        var past = await host.Client.GetOkAsync("/entities?page=4&page_size=2");
+
+        Assert.Equal(ids.Take(2), first.Ids());
+        Assert.Equal(5, Pagination(first).GetProperty("total_items").GetInt64());
+        Assert.Equal(3, Pagination(first).GetProperty("total_pages").GetInt64());
+        Assert.True(Pagination(first).GetProperty("has_next").GetBoolean());
+        Assert.False(Pagination(first).GetProperty("has_prev").GetBoolean());
+        Assert.Equal(ids.Skip(4), last.Ids());
+        Assert.False(Pagination(last).GetProperty("has_next").GetBoolean());
+        Assert.True(Pagination(last).GetProperty("has_prev").GetBoolean());
+        Assert.Empty(past.Ids());
+        Assert.Equal(4, Pagination(past).GetProperty("page").GetInt32());
+        Assert.Equal(5, Pagination(past).GetProperty("total_items").GetInt64());
+        Assert.Equal(ids.Take(5), (await host.Client.GetOkAsync("/entities?page_size=100")).Ids());
+        Assert.Equal(ids.Take(1), (await host.Client.GetOkAsync("/entities?page_size=1")).Ids());
+    }
+
+    [Theory]
+    [InlineData("page=0", "page")]
+    [InlineData("page=-1", "page")]
+    [InlineData("page_size=0", "page_size")]
+    [InlineData("page_size=101", "page_size")]
+    [InlineData("page=abc", "page")]
+    [InlineData("page_size=1.5", "page_size")]
+    [InlineData("page=99999999999", "page")]
+    [InlineData("version=0", "version")]
+    [InlineData("version=x", "version")]
+    [InlineData("parent_id=x", "parent_id")]
+    [InlineData("parent_id=99999999999999999999999", "parent_id")]
+    [InlineData("created_after=yesterday", "created_after")]
+    [InlineData("created_before=1.5", "created_before")]
+    [InlineData("is_collection=maybe", "is_collection")]
+    [InlineData("include_deleted=perhaps", "include_deleted")]
+    [InlineData("order_by=color", "order_by")]
+    [InlineData("order=sideways", "order")]
+    public async Task Bad_query_values_are_a_422_in_list_form(string query, string field)
+    {
+        await using var host = await OpenStore.StartAsync();
+        await Expect.ValidationAsync(await host.Client.GetAsync($"/entities?{query}", Ct), "query", field);
+    }
+
+    [Fact]
+    public async Task Search_needs_every_word_in_label_or_description_ignoring_case()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var both = await host.Client.CreateCollectionAsync("Beach Sunset", description: null);
+        var split = await host.Client.CreateCollectionAsync("the BEACH", description: "a red sunset");
+        var one = await host.Client.CreateCollectionAsync("beach only", description: "nothing else");
+        var none = await host.Client.CreateCollectionAsync("mountain", description: "snow");
+        var accented = await host.Client.CreateCollectionAsync("ÉTÉ à la plage", description: null);
+
+        Assert.Equal([both.Id(), split.Id()], (await host.Client.GetOkAsync("/entities?search_query=sunset%20beach")).Ids());
+        Assert.Equal([both.Id(), split.Id(), one.Id()], (await host.Client.GetOkAsync("/entities?search_query=bEaCh")).Ids());
+        Assert.Equal([none.Id()], (await host.Client.GetOkAsync("/entities?search_query=SNOW")).Ids());
+        Assert.Equal([accented.Id()], (await host.Client.GetOkAsync("/entities?search_query=%C3%A9t%C3%A9")).Ids());
+        Assert.Empty((await host.Client.GetOkAsync("/entities?search_query=beach%20snow")).Ids());
+        Assert.Equal(5, Pagination(await host.Client.GetOkAsync("/entities?search_query=%20")).GetProperty("total_items").GetInt64());
+        Assert.Equal(1, Pagination(await host.Client.GetOkAsync("/entities?search_query=sunset%20red")).GetProperty("total_items").GetInt64());
+    }
+
+    [Fact]
+    public async Task Search_treats_like_wildcards_as_plain_text()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var percent = await host.Client.CreateCollectionAsync("100% done");
+        await host.Client.CreateCollectionAsync("plain");
+        Assert.Equal([percent.Id()], (await host.Client.GetOkAsync("/entities?search_query=%25")).Ids());
+        Assert.Empty((await host.Client.GetOkAsync("/entities?search_query=_")).Ids());
+    }
+
+    [Fact]
+    public async Task Parent_filter_lists_children_and_zero_lists_the_top_level()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var folder = await host.Client.CreateCollectionAsync("folder");
+        var child = await host.Client.CreateMediaAsync("child", parentId: folder.Id());
+        var sub = await host.Client.CreateCollectionAsync("sub", folder.Id());
+        var grandchild = await host.Client.CreateMediaAsync("grandchild", parentId: sub.Id());
+        var top = await host.Client.CreateMediaAsync("top");
+
+        Assert.Equal([child.Id(), sub.Id()], (await host.Client.GetOkAsync($"/entities?parent_id={folder.Id()}")).Ids());
+        Assert.Equal([grandchild.Id()], (await host.Client.GetOkAsync($"/entities?parent_id={sub.Id()}")).Ids());
+        Assert.Equal([folder.Id(), top.Id()], (await host.Client.GetOkAsync("/entities?parent_id=0")).Ids());
+        Assert.Empty((await host.Client.GetOkAsync("/entities?parent_id=999")).Ids());
+    }
+
+    [Fact]
+    public async Task Is_collection_filter_accepts_any_boolean_spelling()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var folder = await host.Client.CreateCollectionAsync("folder");
+        var media = await host.Client.CreateMediaAsync("media");
+        foreach (var yes in new[] { "true", "TRUE", "1" })
+            Assert.Equal([folder.Id()], (await host.Client.GetOkAsync($"/entities?is_collection={yes}")).Ids());
+        foreach (var no in new[] { "false", "False", "0" })
+            Assert.Equal([media.Id()], (await host.Client.GetOkAsync($"/entities?is_collection={no}")).Ids());
+    }
+
+    [Fact]
+    public async Task Type_mime_type_and_md5_filters_match_exactly()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var a = await host.Client.CreateMediaAsync("file a");
+        var b = await host.Client.CreateMediaAsync("file b");
+        await host.Client.CreateCollectionAsync("folder");
+        await SetAsync(host, a.Id(), "type = 'image', mime_type = 'image/png'");
+        await SetAsync(host, b.Id(), "type = 'video', mime_type = 'video/mp4'");
+
+        Assert.Equal([a.Id()], (await host.Client.GetOkAsync("/entities?type=image")).Ids());
+        Assert.Equal([b.Id()], (await host.Client.GetOkAsync("/entities?type=video")).Ids());
+        Assert.Equal([b.Id()], (await host.Client.GetOkAsync("/entities?mime_type=video%2Fmp4")).Ids());
+        Assert.Empty((await host.Client.GetOkAsync("/entities?mime_type=image%2Fjpeg")).Ids());
+        Assert.Equal([a.Id()], (await host.Client.GetOkAsync($"/entities?md5={a.Str("md5")}")).Ids());
+        Assert.Empty((await host.Client.GetOkAsync("/entities?md5=0000")).Ids());
+        Assert.Equal([a.Id()], (await host.Client.GetOkAsync("/entities?type=image&mime_type=image%2Fpng&is_collection=false")).Ids());
+    }
+
+    [Fact]
+    public async Task Created_after_and_before_bound_create_date_inclusively()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var old = await host.Client.CreateMediaAsync("old");
+        var mid = await host.Client.CreateMediaAsync("mid");
+        var recent = await host.Client.CreateMediaAsync("recent");
+        await SetAsync(host, old.Id(), "create_date = 1000");
+        await SetAsync(host, mid.Id(), "create_date = 2000");
+        await SetAsync(host, recent.Id(), "create_date = 3000");
+
+        Assert.Equal([mid.Id(), recent.Id()], (await host.Client.GetOkAsync("/entities?created_after=2000")).Ids());
+        Assert.Equal([old.Id(), mid.Id()], (await host.Client.GetOkAsync("/entities?created_before=2000")).Ids());
+        Assert.Equal([mid.Id()], (await host.Client.GetOkAsync("/entities?created_after=1001&created_before=2999")).Ids());
+        Assert.Empty((await host.Client.GetOkAsync("/entities?created_after=3001")).Ids());
+    }
+
+    [Fact]
+    public async Task Soft_deleted_entities_show_only_with_include_deleted()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var kept = await host.Client.CreateMediaAsync("kept");
+        var hidden = await host.Client.CreateMediaAsync("hidden");
+        await Expect.StatusAsync(await host.Client.PatchAsync(hidden.Id(), new { is_deleted = true }), HttpStatusCode.OK);
+
+        var plain = await host.Client.GetOkAsync("/entities");
+        Assert.Equal([kept.Id()], plain.Ids());
+        Assert.Equal(1, Pagination(plain).GetProperty("total_items").GetInt64());
+        Assert.Equal([kept.Id()], (await host.Client.GetOkAsync("/entities?include_deleted=false")).Ids());
+        Assert.Equal([kept.Id(), hidden.Id()], (await host.Client.GetOkAsync("/entities?include_deleted=true")).Ids());
+        Assert.Equal([kept.Id(), hidden.Id()], (await host.Client.GetOkAsync("/entities?include_deleted=1")).Ids());
+    }
+
+    [Theory]
+    [InlineData("id")]
+    [InlineData("added_date")]
+    [InlineData("updated_date")]
+    [InlineData("create_date")]
+    [InlineData("label")]
+    [InlineData("file_size")]
+    public async Task Every_order_breaks_ties_by_id_and_pages_never_overlap(string orderBy)
+    {
+        await using var host = await OpenStore.StartAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 7; i++) ids.Add((await host.Client.CreateMediaAsync($"entity {i}", i % 2 == 0 ? "same" : "Other")).Id());
+        await using (var db = await host.OpenDbAsync())
+        {
+            // Two distinct values of every order column, so most rows tie and only the id decides between them.
+            await db.ExecuteAsync(
+                "UPDATE entities SET added_date = 100 + (id % 2), updated_date = 200 + (id % 2), create_date = 300 + (id % 2), file_size = 10 + (id % 2)");
+        }
+
+        foreach (var direction in new[] { "asc", "desc", "DESC" })
+        {
+            var all = await host.Client.GetOkAsync($"/entities?order_by={orderBy}&order={direction}&page_size=100");
+            var items = all.GetProperty("items").EnumerateArray().ToList();
+            var descending = direction.Equals("desc", StringComparison.OrdinalIgnoreCase);
+            var expected = items
+                .Select(e => (Key: SortKey(e, orderBy), Id: e.Id()))
+                .Order(Comparer<(string Key, long Id)>.Create((x, y) =>
+                {
+                    var byKey = string.Compare(x.Key, y.Key, StringComparison.OrdinalIgnoreCase);
+                    var c = byKey != 0 ? byKey : x.Id.CompareTo(y.Id);
+                    return descending ? -c : c;
+                }))
+                .Select(x => x.Id);
+            Assert.Equal(expected, all.Ids());
+            Assert.Equal(ids.Order(), all.Ids().Order());
+
+            var paged = new List<long>();
+            for (var page = 1; page <= 4; page++)
+                paged.AddRange((await host.Client.GetOkAsync($"/entities?order_by={orderBy}&order={direction}&page_size=2&page={page}")).Ids());
+            Assert.Equal(all.Ids(), paged);
+        }
+    }
+
+    static string SortKey(JsonElement entity, string orderBy) =>
+        orderBy == "label" ? entity.Str("label")! : entity.GetProperty(orderBy).GetInt64().ToString("D20");
+
+    [Fact]
+    public async Task Default_order_is_id_ascending()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var a = await host.Client.CreateCollectionAsync("z");
+        var b = await host.Client.CreateCollectionAsync("a");
+        Assert.Equal([a.Id(), b.Id()], (await host.Client.GetOkAsync("/entities")).Ids());
+        Assert.Equal([b.Id(), a.Id()], (await host.Client.GetOkAsync("/entities?order=desc")).Ids());
+        Assert.Equal([b.Id(), a.Id()], (await host.Client.GetOkAsync("/entities?order_by=label")).Ids());
+    }
+
+    [Fact]
+    public async Task Version_shows_each_entity_as_at_that_version_and_leaves_out_those_without_it()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var changed = await host.Client.CreateCollectionAsync("old label");
+        var unchanged = await host.Client.CreateCollectionAsync("stable");
+        await Expect.StatusAsync(await host.Client.PatchAsync(changed.Id(), new { label = "new label" }), HttpStatusCode.OK);
+
+        var v1 = await host.Client.GetOkAsync("/entities?version=1");
+        Assert.Equal([changed.Id(), unchanged.Id()], v1.Ids());
+        Assert.Equal(["old label", "stable"], v1.GetProperty("items").EnumerateArray().Select(e => e.Str("label")));
+
+        var v2 = await host.Client.GetOkAsync("/entities?version=2");
+        Assert.Equal([changed.Id()], v2.Ids());
+        Assert.Equal("new label", v2.GetProperty("items")[0].Str("label"));
+        Assert.Equal(1, Pagination(v2).GetProperty("total_items").GetInt64());
+        Assert.Empty((await host.Client.GetOkAsync("/entities?version=3")).Ids());
+
+        // Filters apply to the current values: "new" finds the entity, shown as it was at version 1.
+        var filtered = await host.Client.GetOkAsync("/entities?version=1&search_query=new");
+        Assert.Equal([changed.Id()], filtered.Ids());
+        Assert.Equal("old label", filtered.GetProperty("items")[0].Str("label"));
+        Assert.Empty((await host.Client.GetOkAsync("/entities?version=1&search_query=old")).Ids());
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Data.Sqlite;
+using Store.Data;
+
+namespace Store.Tests.Infrastructure;
+
+/// <summary>
+/// The entity tests' host: authentication off, so that they test the entities API and stay valid
+/// whatever the auth defaults become. One place to change if that choice changes.
+/// </summary>
+public static class OpenStore
+{
+    public static Task<StoreHost> StartAsync() => StoreHost.StartAsync(s => s with { AuthDisabled = true });
+
+    /// <summary>A plain connection to the host's SQLite file, independent of the service's own code paths.</summary>
+    public static async Task<SqliteConnection> OpenDbAsync(this StoreHost host)
+    {
+        var connection = new SqliteConnection(Db.ConnectionString(host.Settings.DatabasePath));
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return connection;
+    }
+
+    /// <summary>Every file under MEDIA_STORAGE_DIR/store, relative to MEDIA_STORAGE_DIR with '/' separators.</summary>
+    public static IReadOnlyList<string> StoredFiles(this StoreHost host) => FilesUnder(host, "store");
+
+    /// <summary>Every file left in the upload temp folder (MEDIA_STORAGE_DIR/.tmp).</summary>
+    public static IReadOnlyList<string> TempFiles(this StoreHost host) => FilesUnder(host, ".tmp");
+
+    static IReadOnlyList<string> FilesUnder(StoreHost host, string folder)
+    {
+        var root = Path.Combine(host.Settings.MediaDir, folder);
+        if (!Directory.Exists(root)) return [];
+        return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(host.Settings.MediaDir, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+}

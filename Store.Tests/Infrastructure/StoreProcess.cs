@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Store.Tests.Infrastructure;
+
+/// <summary>
+/// The built <c>store.dll</c> run with <c>dotnet</c> as a real process, for what only the command line
+/// shows: flags, environment, exit codes, what is created on disk. The environment is cleared of every
+/// store variable so that only what a test passes counts.
+/// </summary>
+public sealed class StoreProcess : IAsyncDisposable
+{
+    static readonly string[] StoreVariables =
+    [
+        "CL_SERVER_DIR", "DATABASE_URL", "MEDIA_STORAGE_DIR", "PUBLIC_KEY_PATH", "AUTH_DISABLED", "READ_AUTH_ENABLED",
+        "HOST", "PORT", "MAX_UPLOAD_BYTES", "WORKER_TTL_SECONDS", "JOB_LEASE_SECONDS", "JOB_MAX_RETRIES",
+        "JOB_RETENTION_DAYS", "JOB_EXTERNAL_ROOTS", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS",
+    ];
+
+    readonly Process _process;
+    readonly StringBuilder _stdout = new(), _stderr = new();
+
+    StoreProcess(Process process) => _process = process;
+
+    public string StandardOutput { get { lock (_stdout) return _stdout.ToString(); } }
+    public string StandardError { get { lock (_stderr) return _stderr.ToString(); } }
+    public bool HasExited => _process.HasExited;
+
+    public static string StoreDll
+    {
+        get
+        {
+            var beside = Path.Combine(AppContext.BaseDirectory, "store.dll");
+            if (File.Exists(beside)) return beside;
+            var config = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Debug";
+            var built = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Store", "bin", config, "net10.0", "store.dll"));
+            return File.Exists(built) ? built : throw new FileNotFoundException("store.dll is neither beside the tests nor in Store/bin", built);
+        }
+    }
+
+    public static StoreProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> env)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(StoreDll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var name in StoreVariables) info.Environment.Remove(name);
+        foreach (var (name, value) in env) info.Environment[name] = value;
+
+        var process = new Process { StartInfo = info };
+        var store = new StoreProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (store._stdout) store._stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (store._stderr) store._stderr.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return store;
+    }
+
+    /// <summary>Runs a command that is expected to end on its own; returns its exit code.</summary>
+    public static async Task<(int ExitCode, string Out, string Err)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> env)
+    {
+        await using var process = Start(args, env);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        await process._process.WaitForExitAsync(limit.Token);
+        process._process.WaitForExit(); // flushes the redirected output
+        return (process._process.ExitCode, process.StandardOutput, process.StandardError);
+    }
+
+    /// <summary>Waits until <c>GET /</c> answers at <paramref name="address"/>; fails with the output if the process ends first.</summary>
+    public async Task WaitUntilHealthyAsync(Uri address)
+    {
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) Assert.Fail($"store exited with {_process.ExitCode}: {StandardError}{StandardOutput}");
+            try
+            {
+                if ((await client.GetAsync("/", TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested) { }
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.Fail($"store did not answer at {address}: {StandardError}{StandardOutput}");
+    }
+
+    /// <summary>A port nobody listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
