@@ -35,6 +35,8 @@ public sealed class MediaStorage(StoreSettings settings)
         using (var handle = new FileStream(tempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
             handle.Flush(flushToDisk: true);
         File.Move(tempPath, target, overwrite: true);
+        // The rename lives in the folder's entry: flush it too, or a power cut can lose a committed file.
+        Durability.FlushDirectory(Path.GetDirectoryName(target)!);
         return target;
     }
 
