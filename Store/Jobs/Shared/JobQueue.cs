@@ -38,11 +38,13 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         while (true)
         {
             var next = signals.Next;
-            var job = await TryClaimAsync(workerId, taskTypes, ct);
-            if (job is not null || ct.IsCancellationRequested) return job;
+            // A claim is short and must not stop halfway; the wait is what cancellation ends (with "no job").
+            var job = await TryClaimAsync(workerId, taskTypes, CancellationToken.None);
+            if (job is not null) return job;
             var remaining = deadline - clock.GetUtcNow();
-            if (remaining <= TimeSpan.Zero) return null;
+            if (remaining <= TimeSpan.Zero || ct.IsCancellationRequested) return null;
             await JobSignals.WaitAsync(next, remaining, clock, ct);
+            if (ct.IsCancellationRequested) return null;
         }
     }
 
