@@ -26,12 +26,15 @@ public sealed class JobLifecycleTests
         Assert.Equal(JsonValueKind.Null, created.GetProperty("task_output").ValueKind);
         Assert.Equal(0, created.GetProperty("output_files").GetArrayLength());
         Assert.Equal(0, created.GetProperty("retry_count").GetInt32());
-        foreach (var key in new[] { "created_at", "updated_at", "started_at", "completed_at", "error_message", "worker_id" })
-            Assert.True(created.TryGetProperty(key, out _), key);
+        Assert.Equal(
+            ["completed_at", "created_at", "error_message", "input_files", "job_id", "output_files", "params", "priority", "progress",
+             "retry_count", "started_at", "status", "task_output", "task_type", "updated_at", "worker_id"],
+            created.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var file = created.File("input_files", "notes.txt");
         Assert.Equal($"jobs/{id}/input/notes.txt", file.Str("path"));
         Assert.Equal(input.Length, file.GetProperty("size").GetInt64());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(input)), file.Str("hash"));
+        Assert.Equal(["filename", "hash", "path", "size"], file.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.True(System.IO.File.Exists(Path.Combine(host.Settings.ServerDir, file.Str("path")!)));
 
         // Follow the job in real time from the start.

@@ -41,6 +41,14 @@ public sealed class BuiltinWorkerTests
                 60, () => $"built-in worker not counted: {caps}");
             foreach (var task in new[] { "image_resize", "image_conversion", "image_thumbnail", "exif", "media_hash" })
                 Assert.Equal(1, caps.GetProperty("capabilities").GetProperty(task).GetInt32());
+
+            // Stopping the service stops the worker, which signs off: it is no longer counted, even within its TTL.
+            await host.App.StopAsync(Ct);
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={host.Settings.DatabasePath}");
+            await connection.OpenAsync(Ct);
+            await using var count = connection.CreateCommand();
+            count.CommandText = "SELECT count(*) FROM workers";
+            Assert.Equal(0L, (long)(await count.ExecuteScalarAsync(Ct))!);
         }
         finally
         {

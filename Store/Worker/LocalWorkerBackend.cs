@@ -15,14 +15,17 @@ public sealed class LocalWorkerBackend(JobQueue queue, JobFolders folders, strin
     public Task<Job?> ClaimAsync(IReadOnlyList<string> taskTypes, int waitSeconds, CancellationToken ct) =>
         queue.ClaimAsync(workerId, taskTypes, TimeSpan.FromSeconds(waitSeconds), ct);
 
-    /// <summary>The files are on this machine already: uploads in the job's folder, external files where they lie.</summary>
+    /// <summary>
+    /// The files are on this machine already: uploads in the job's folder, external files where they lie; checked
+    /// the way the download endpoint checks them, so a link swapped in since creation cannot lead a task elsewhere.
+    /// </summary>
     public Task<IReadOnlyList<TaskInput>> FetchInputsAsync(Job job, string scratchDir, CancellationToken ct)
     {
         var inputs = new List<TaskInput>();
         foreach (var file in job.InputFiles)
         {
-            var path = folders.FullPath(file);
-            if (!File.Exists(path)) throw new TaskFailedException($"Input file {file.Filename} is missing");
+            var path = folders.ReadablePath(job.JobId, file)
+                       ?? throw new TaskFailedException($"Input file {file.Filename} is missing or no longer in an allowed folder");
             inputs.Add(new TaskInput(file.Filename, path));
         }
         return Task.FromResult<IReadOnlyList<TaskInput>>(inputs);

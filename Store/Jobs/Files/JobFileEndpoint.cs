@@ -39,13 +39,9 @@ public static class JobFileEndpoint
         var file = listed.FirstOrDefault(f => f.Filename == name);
         if (file is null) return Errors.NotFound("File not found");
 
-        var resolved = RealPath.Resolve(folders.FullPath(file));
-        var allowed = resolved is not null && (file.IsExternal
-            ? folders.IsAllowedExternal(resolved)
-            : RealPath.Resolve(folders.JobDir(job_id)) is { } jobDir && RealPath.IsInside(resolved, jobDir));
-        if (!allowed || !File.Exists(resolved)) return Errors.NotFound("File not found");
+        if (folders.ReadablePath(job_id, file) is not { } resolved) return Errors.NotFound("File not found");
 
         var contentType = ContentTypes.TryGetContentType(file.Filename, out var type) ? type : "application/octet-stream";
-        return TypedResults.PhysicalFile(resolved!, contentType, file.Filename, enableRangeProcessing: true);
+        return TypedResults.PhysicalFile(resolved, contentType, file.Filename, enableRangeProcessing: true);
     }
 }

@@ -22,7 +22,7 @@ public sealed record Job(
     string? WorkerId,
     int RetryCount)
 {
-    public bool IsFinished => Status is JobStatus.Completed or JobStatus.Failed;
+    [JsonIgnore] public bool IsFinished => Status is JobStatus.Completed or JobStatus.Failed;
 }
 
 /// <summary>

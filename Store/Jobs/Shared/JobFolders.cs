@@ -63,8 +63,19 @@ public sealed class JobFolders(StoreSettings settings)
         return (resolved, null);
     }
 
-    /// <summary>True when an external file a job references still lies inside an allowed folder.</summary>
-    public bool IsAllowedExternal(string resolvedPath) => AllowedRoots().Any(root => RealPath.IsInside(resolvedPath, root));
+    /// <summary>
+    /// Where a file listed on a job really is, checked again now (links followed): an upload or output must lie in
+    /// the job's folder, an external input in an allowed folder. Null when it is missing or has been moved out by a link.
+    /// </summary>
+    public string? ReadablePath(string jobId, JobFile file)
+    {
+        var resolved = RealPath.Resolve(FullPath(file));
+        if (resolved is null || !File.Exists(resolved)) return null;
+        var allowed = file.IsExternal
+            ? AllowedRoots().Any(root => RealPath.IsInside(resolved, root))
+            : RealPath.Resolve(JobDir(jobId)) is { } jobDir && RealPath.IsInside(resolved, jobDir);
+        return allowed ? resolved : null;
+    }
 
     IEnumerable<string> AllowedRoots() =>
         new[] { settings.MediaDir }.Concat(settings.JobExternalRoots)
