@@ -12,8 +12,9 @@ public sealed record TaskContext(Job Job, IReadOnlyList<TaskInput> Inputs, strin
 {
     public JsonElement Params => Job.Params;
 
-    /// <summary>Reports progress after <paramref name="done"/> of the inputs; 100 is left for the completion.</summary>
-    public Task FileDoneAsync(int done) => ReportProgress(Math.Min(99, done * 100 / Math.Max(1, Inputs.Count)));
+    /// <summary>Reports progress after <paramref name="done"/> of the inputs; the last one is left for the completion (100).</summary>
+    public Task FileDoneAsync(int done) =>
+        done >= Inputs.Count ? Task.CompletedTask : ReportProgress(done * 100 / Inputs.Count);
 }
 
 /// <summary>
