@@ -1,5 +1,6 @@
 using Store.Data;
 using Store.Hosting;
+using Store.Worker;
 
 try
 {
@@ -9,6 +10,8 @@ try
         case "help":
             Console.WriteLine(Cli.Usage);
             return 0;
+        case "worker":
+            return await WorkerCommand.MainAsync(cli.Rest);
     }
 
     var settings = cli.Apply(StoreSettings.FromEnvironment(Environment.GetEnvironmentVariable));

@@ -8,8 +8,8 @@ public sealed record Cli(string Command, string? Host, int? Port, bool NoAuth, b
           store [--host H] [--port P] [--no-auth] [--no-migrate] [--no-builtin-worker]
                                   start the service (default port 8001)
           store migrate           apply the database migrations and exit
-          store worker --server URL --token T --tasks a,b
-                                  run compute tasks for a store over HTTP
+          store worker --server URL [--token T] [--tasks a,b] [--id ID] [--heartbeat S]
+                                  run compute tasks for a store over HTTP ('store worker --help')
           store --help            show this text
 
         Configuration comes from the environment: CL_SERVER_DIR (required), DATABASE_URL,

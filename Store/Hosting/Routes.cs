@@ -7,7 +7,20 @@ using Store.Entities.List;
 using Store.Entities.Patch;
 using Store.Entities.Replace;
 using Store.Entities.Versions;
+using Store.Admin.JobsCleanup;
+using Store.Admin.JobsStorage;
+using Store.Compute.Capabilities;
 using Store.Health;
+using Store.Jobs.Claim;
+using Store.Jobs.Complete;
+using Store.Jobs.Create;
+using Store.Jobs.Delete;
+using Store.Jobs.Events;
+using Store.Jobs.Fail;
+using Store.Jobs.Files;
+using Store.Jobs.Get;
+using Store.Jobs.Progress;
+using Store.Workers.Heartbeat;
 
 namespace Store.Hosting;
 
@@ -28,7 +41,22 @@ public static class Routes
         entities.MapDeleteAllEntities();
         entities.MapListVersions();
 
+        var jobs = app.MapGroup("").WithTags("Compute jobs");
+        jobs.MapCreateJob();
+        jobs.MapGetJob();
+        jobs.MapDeleteJob();
+        jobs.MapJobEvents();
+        jobs.MapJobFile();
+        jobs.MapClaimJob();
+        jobs.MapReportProgress();
+        jobs.MapCompleteJob();
+        jobs.MapFailJob();
+        jobs.MapWorkerHeartbeat();
+        jobs.MapCapabilities();
+
         var admin = app.MapGroup("").WithTags("Admin");
         admin.MapAdminConfig();
+        admin.MapJobsStorage();
+        admin.MapJobsCleanup();
     }
 }

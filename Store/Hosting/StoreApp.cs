@@ -7,6 +7,7 @@ using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
+using Store.Jobs.Shared;
 using Store.Media;
 using Store.Storage;
 
@@ -35,6 +36,7 @@ public static class StoreApp
         builder.Services.AddSingleton<IMediaInspector, BasicInspector>();
         builder.Services.AddSingleton<EntityFiles>();
         builder.Services.AddStoreAuth();
+        builder.Services.AddJobs(settings);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -64,5 +66,6 @@ public static class StoreApp
         if (settings.NoMigrate) Db.Prepare(settings.DatabasePath);
         else Migrator.Run(settings);
         services.GetRequiredService<MediaStorage>().Prepare();
+        services.GetRequiredService<JobFolders>().Prepare();
     }
 }

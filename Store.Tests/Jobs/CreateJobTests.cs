@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json;
+using Store.Tests.Infrastructure;
+
+namespace Store.Tests.Jobs;
+
+public sealed class CreateJobTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    static async Task<string> Rejected(StoreHost host, string taskType, HttpContent? body)
+    {
+        var response = await host.Client.PostAsync($"/compute/jobs/{taskType}", body, Ct);
+        var json = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {json}");
+        return json.GetProperty("detail").GetString()!;
+    }
+
+    [Fact]
+    public async Task Every_input_error_answers_400_with_a_detail()
+    {
+        await using var host = await JobKit.StartAsync();
+        var file = Forms.Text("x");
+
+        Assert.Contains("input file", await Rejected(host, "image_resize", JobKit.Form([], ("priority", "5"))));
+        Assert.Contains("input file", await Rejected(host, "image_resize", null));
+        Assert.Contains("input file", await Rejected(host, "image_resize", JobKit.Form([], ("external_files", "[]"))));
+        Assert.Contains("params", await Rejected(host, "image_resize", JobKit.Form("a.txt", file, ("params", "{broken"))));
+        Assert.Contains("params", await Rejected(host, "image_resize", JobKit.Form("a.txt", file, ("params", "[1,2]"))));
+        Assert.Contains("external_files", await Rejected(host, "image_resize", JobKit.Form("a.txt", file, ("external_files", "not json"))));
+        Assert.Contains("external_files", await Rejected(host, "image_resize", JobKit.Form("a.txt", file, ("external_files", """[{"metadata":{}}]"""))));
+        Assert.Contains("external_files", await Rejected(host, "image_resize", JobKit.Form("a.txt", file, ("external_files", """{"path":"/x"}"""))));
+        foreach (var priority in new[] { "11", "-1", "abc", "5.5" })
+            Assert.Contains("priority", await Rejected(host, "image_resize", JobKit.Form("a.txt", file, ("priority", priority))));
+        foreach (var taskType in new[] { "Image_Resize", "image-resize", new string('a', 65), "t%C3%A4sk" })
+            Assert.Contains("task_type", await Rejected(host, taskType, JobKit.Form("a.txt", file)));
+
+        Assert.Equal(0, Directory.EnumerateDirectories(host.Settings.JobsDir).Count(d => !d.EndsWith(".tmp")));
+    }
+
+    [Fact]
+    public async Task Priority_defaults_to_5_and_params_to_an_empty_object()
+    {
+        await using var host = await JobKit.StartAsync();
+        var job = await host.CreateAsync("t", JobKit.Form("a.txt", Forms.Text("x")));
+        Assert.Equal(5, job.GetProperty("priority").GetInt32());
+        Assert.Equal(JsonValueKind.Object, job.GetProperty("params").ValueKind);
+        Assert.Equal(0, job.GetProperty("priority").GetInt32() - 5);
+        foreach (var edge in new[] { "0", "10" })
+            Assert.Equal(int.Parse(edge), (await host.CreateAsync("t", JobKit.Form("a.txt", Forms.Text("x"), ("priority", edge)))).GetProperty("priority").GetInt32());
+    }
+
+    [Fact]
+    public async Task Uploaded_names_lose_their_path_parts_and_never_collide()
+    {
+        await using var host = await JobKit.StartAsync();
+        var job = await host.CreateAsync("t", JobKit.Form([
+            ("../../../etc/evil.txt", Forms.Text("1")),
+            ("..\\..\\win.txt", Forms.Text("2")),
+            ("/abs/olute.txt", Forms.Text("3")),
+            ("dup.txt", Forms.Text("4")),
+            ("dup.txt", Forms.Text("5")),
+            ("..", Forms.Text("6")),
+        ]));
+        var id = job.JobId();
+        var names = job.GetProperty("input_files").EnumerateArray().Select(f => f.Str("filename")).ToList();
+        Assert.Equal(["evil.txt", "win.txt", "olute.txt", "dup.txt", "dup_1.txt", "file"], names);
+        foreach (var f in job.GetProperty("input_files").EnumerateArray())
+            Assert.Equal($"jobs/{id}/input/{f.Str("filename")}", f.Str("path"));
+        Assert.Equal(6, Directory.GetFiles(Path.Combine(host.Settings.JobsDir, id, "input")).Length);
+        Assert.False(System.IO.File.Exists(Path.Combine(host.Settings.ServerDir, "etc", "evil.txt")));
+        Assert.Equal("5", await host.Client.GetStringAsync($"/compute/jobs/{id}/files/input/dup_1.txt", Ct));
+    }
+
+    [Fact]
+    public async Task External_files_must_exist_inside_the_media_folder_or_an_allowed_root()
+    {
+        var outside = Directory.CreateTempSubdirectory("store-outside-");
+        var allowed = Directory.CreateTempSubdirectory("store-allowed-");
+        try
+        {
+            await using var host = await JobKit.StartAsync(s => s with { JobExternalRoots = [allowed.FullName] });
+            var media = Path.Combine(host.Settings.MediaDir, "store", "photo.jpg");
+            Directory.CreateDirectory(Path.GetDirectoryName(media)!);
+            await System.IO.File.WriteAllTextAsync(media, "in media", Ct);
+            var extra = Path.Combine(allowed.FullName, "extra.txt");
+            await System.IO.File.WriteAllTextAsync(extra, "in allowed root", Ct);
+            var secret = Path.Combine(outside.FullName, "secret.txt");
+            await System.IO.File.WriteAllTextAsync(secret, "secret", Ct);
+            // A link inside the media folder that leads out of it, and a ".." walk out of it.
+            var link = Path.Combine(host.Settings.MediaDir, "store", "link-out");
+            Directory.CreateSymbolicLink(link, outside.FullName);
+
+            string External(string path) => JsonSerializer.Serialize(new[] { new { path, metadata = new { origin = "test" } } });
+
+            Assert.Contains("outside", await Rejected(host, "t", JobKit.Form([], ("external_files", External(secret)))));
+            Assert.Contains("outside", await Rejected(host, "t", JobKit.Form([], ("external_files", External(Path.Combine(link, "secret.txt"))))));
+            Assert.Contains("outside", await Rejected(host, "t", JobKit.Form([], ("external_files", External(host.Settings.MediaDir + "/../media_store.db")))));
+            Assert.Contains("not found", await Rejected(host, "t", JobKit.Form([], ("external_files", External(Path.Combine(host.Settings.MediaDir, "missing.jpg"))))));
+            Assert.Contains("absolute", await Rejected(host, "t", JobKit.Form([], ("external_files", External("store/photo.jpg")))));
+
+            var job = await host.CreateAsync("t", JobKit.Form("up.txt", Forms.Text("upload"), ("external_files",
+                JsonSerializer.Serialize(new object[] { new { path = media, metadata = new { origin = "test" } }, new { path = extra } }))));
+            var photo = job.File("input_files", "photo.jpg");
+            Assert.Equal(media, photo.Str("path"));
+            Assert.Equal("test", photo.GetProperty("metadata").GetProperty("origin").GetString());
+            Assert.Equal(8, photo.GetProperty("size").GetInt64());
+            Assert.Equal(extra, job.File("input_files", "extra.txt").Str("path"));
+            // Referenced, not copied; still downloadable by a worker that has no access to the disk.
+            Assert.False(System.IO.File.Exists(Path.Combine(host.Settings.JobsDir, job.JobId(), "input", "photo.jpg")));
+            Assert.Equal("in media", await host.Client.GetStringAsync($"/compute/jobs/{job.JobId()}/files/input/photo.jpg", Ct));
+            Assert.Equal("in allowed root", await host.Client.GetStringAsync($"/compute/jobs/{job.JobId()}/files/input/extra.txt", Ct));
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+            allowed.Delete(recursive: true);
+        }
+    }
+}

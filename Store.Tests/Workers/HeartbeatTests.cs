@@ -1,0 +1,39 @@
+using System.Net;
+using Store.Tests.Infrastructure;
+using Store.Tests.Jobs;
+
+namespace Store.Tests.Workers;
+
+public sealed class HeartbeatTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Capabilities_count_live_workers_once_and_add_their_idle_counts()
+    {
+        await using var host = await JobKit.StartAsync(s => s with { WorkerTtlSeconds = 2 });
+        var empty = await (await host.Client.GetAsync("/compute/capabilities", Ct)).ReadJsonAsync();
+        Assert.Equal(0, empty.GetProperty("num_workers").GetInt32());
+        Assert.Empty(empty.GetProperty("capabilities").EnumerateObject());
+
+        var beat = await host.Client.HeartbeatAsync("gpu-1", ["image_resize", "exif"], 2);
+        Assert.Equal(HttpStatusCode.OK, beat.StatusCode);
+        var body = await beat.ReadJsonAsync();
+        Assert.Equal("gpu-1", body.Str("worker_id"));
+        Assert.Equal(["image_resize", "exif"], body.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(2, body.GetProperty("idle_count").GetInt32());
+        Assert.True(body.GetProperty("expires_at").GetInt64() > DateTimeOffset.UtcNow.AddSeconds(-60).ToUnixTimeMilliseconds());
+
+        await host.Client.HeartbeatAsync("gpu-1", ["image_resize", "exif"], 3);
+        await host.Client.HeartbeatAsync("cpu-1", ["image_resize"], 1);
+        var live = await (await host.Client.GetAsync("/compute/capabilities", Ct)).ReadJsonAsync();
+        Assert.Equal(2, live.GetProperty("num_workers").GetInt32());
+        Assert.Equal(4, live.GetProperty("capabilities").GetProperty("image_resize").GetInt32());
+        Assert.Equal(3, live.GetProperty("capabilities").GetProperty("exif").GetInt32());
+
+        // Silent past WORKER_TTL_SECONDS: they no longer count.
+        await JobKit.Eventually(async () =>
+            (await (await host.Client.GetAsync("/compute/capabilities", Ct)).ReadJsonAsync()).GetProperty("num_workers").GetInt32() == 0,
+            60, () => "workers still counted after their TTL");
+    }
+}

@@ -1,0 +1,25 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Store.Auth;
+using Store.Data;
+using Store.Jobs.Shared;
+
+namespace Store.Admin.JobsStorage;
+
+public sealed record JobsStorageResponse(long TotalSize, long JobCount);
+
+public static class JobsStorageEndpoint
+{
+    public static void MapJobsStorage(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/admin/compute/jobs/storage/size", Handle)
+            .RequireAccess(Access.Admin)
+            .WithName("GetJobsStorageSize")
+            .WithSummary("Bytes on disk under jobs/ and the number of jobs");
+
+    public static async Task<Ok<JobsStorageResponse>> Handle(Db db, JobFolders folders, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var count = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM jobs");
+        return TypedResults.Ok(new JobsStorageResponse(JobFolders.FolderSize(folders.Root), count));
+    }
+}

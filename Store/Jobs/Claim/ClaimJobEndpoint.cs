@@ -1,0 +1,43 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Store.Auth;
+using Store.Http;
+using Store.Jobs.Shared;
+
+namespace Store.Jobs.Claim;
+
+public sealed record ClaimRequest(string? WorkerId, IReadOnlyList<string>? TaskTypes, int? WaitSeconds);
+
+public sealed class ClaimValidator : AbstractValidator<ClaimRequest>
+{
+    public ClaimValidator()
+    {
+        RuleFor(r => r.WorkerId).ValidWorkerId();
+        RuleFor(r => r.TaskTypes).NotEmpty().WithMessage("List should have at least 1 item").WithErrorCode("too_short");
+        RuleForEach(r => r.TaskTypes).Matches("^[a-z0-9_]{1,64}$").WithMessage("Task types use 1 to 64 of a-z, 0-9 and _")
+            .WithErrorCode("string_pattern_mismatch");
+        RuleFor(r => r.WaitSeconds).InclusiveBetween(0, 30).WithMessage("Input should be from 0 to 30").WithErrorCode("less_than_equal");
+    }
+}
+
+public static class ClaimJobEndpoint
+{
+    public static void MapClaimJob(this IEndpointRouteBuilder routes) =>
+        routes.MapPost("/compute/jobs/claim", Handle)
+            .RequireAccess(Access.Inference)
+            .WithName("ClaimJob")
+            .WithSummary("Take the next pending job of some task types")
+            .WithDescription("Highest priority first, then oldest; two workers never get the same job. With wait_seconds " +
+                             "(0-30) the call waits for a job to arrive and answers as soon as one does; 204 when none came.");
+
+    public static async Task<Results<Ok<Job>, NoContent, UnprocessableEntity<ValidationErrorBody>>> Handle(
+        ClaimRequest request, HttpContext context, JobQueue queue, IHostApplicationLifetime lifetime)
+    {
+        var validation = new ClaimValidator().Validate(request);
+        if (!validation.IsValid) return Errors.Validation(validation, "body");
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var job = await queue.ClaimAsync(request.WorkerId!, request.TaskTypes!, TimeSpan.FromSeconds(request.WaitSeconds ?? 0), stop.Token);
+        return job is null ? TypedResults.NoContent() : TypedResults.Ok(job);
+    }
+}

@@ -1,0 +1,92 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Store.Auth;
+using Store.Data;
+using Store.Http;
+using Store.Jobs.Shared;
+
+namespace Store.Jobs.Create;
+
+public static class CreateJobEndpoint
+{
+    public static void MapCreateJob(this IEndpointRouteBuilder routes) =>
+        routes.MapPost("/compute/jobs/{task_type}", Handle)
+            .RequireAccess(Access.Inference)
+            .Accepts<CreateJobRequest>("multipart/form-data")
+            .WithName("CreateJob")
+            .WithSummary("Create a compute job from uploaded and referenced files")
+            .WithDescription("Uploads land in jobs/<job_id>/input/ (names cleaned of path parts); external files are referenced in place " +
+                             "and must lie inside MEDIA_STORAGE_DIR or JOB_EXTERNAL_ROOTS. Every input error answers 400.");
+
+    public static async Task<Results<Created<Job>, BadRequest<ErrorBody>>> Handle(
+        string task_type, HttpContext context, Db db, JobFolders folders, JobSignals signals, TimeProvider clock, CancellationToken ct)
+    {
+        await using var form = await ReadFormAsync(context.Request, folders, ct);
+        var input = CreateJobForm.From(task_type, form);
+        var validation = new CreateJobValidator().Validate(input);
+        if (!validation.IsValid) return TypedResults.BadRequest(new ErrorBody(validation.Errors[0].ErrorMessage));
+
+        var externals = new List<(ExternalFile File, string Resolved)>();
+        foreach (var external in input.ExternalValue)
+        {
+            var (resolved, problem) = folders.ResolveExternal(external.Path);
+            if (resolved is null) return TypedResults.BadRequest(new ErrorBody(problem!));
+            externals.Add((external, resolved));
+        }
+
+        var jobId = Guid.NewGuid().ToString("D");
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var files = new List<JobFile>();
+        try
+        {
+            foreach (var upload in input.Uploads)
+            {
+                var name = JobFolders.UniqueName(JobFolders.CleanName(upload.FileName), taken);
+                var hash = await JobFolders.Sha256Async(upload.TempPath, ct);
+                files.Add(folders.Place(upload.TempPath, Path.Combine(folders.InputDir(jobId), name), name, hash));
+            }
+            foreach (var (external, resolved) in externals)
+            {
+                var name = JobFolders.UniqueName(JobFolders.CleanName(Path.GetFileName(resolved)), taken);
+                var hash = await JobFolders.Sha256Async(resolved, ct);
+                files.Add(new JobFile(name, resolved, new FileInfo(resolved).Length, hash, external.Metadata));
+            }
+
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            await using var connection = await db.OpenAsync(ct);
+            var row = await connection.QuerySingleAsync<JobRow>(
+                """
+                INSERT INTO jobs (job_id, task_type, status, priority, progress, params, input_files, output_files,
+                    created_at, updated_at, retry_count, created_by)
+                VALUES (@jobId, @taskType, 'pending', @priority, 0, @params, @inputs, '[]', @now, @now, 0, @createdBy)
+                RETURNING *
+                """,
+                new
+                {
+                    jobId, taskType = task_type, priority = input.PriorityValue, @params = input.ParamsValue.GetRawText(),
+                    inputs = JobJson.Text(files), now, createdBy = context.CallerId(),
+                });
+            signals.Changed();
+            return TypedResults.Created($"/compute/jobs/{jobId}", row.ToJob());
+        }
+        catch
+        {
+            folders.DeleteJob(jobId);
+            throw;
+        }
+    }
+
+    /// <summary>No body or another content type means no files (400 below); a broken multipart body is a 400 too.</summary>
+    static async Task<MultipartForm?> ReadFormAsync(HttpRequest request, JobFolders folders, CancellationToken ct)
+    {
+        if (!MultipartForm.IsMultipart(request)) return null;
+        try { return await MultipartForm.ReadAsync(request, folders.TempDir, ct); }
+        catch (ClientError e) when (e.StatusCode == StatusCodes.Status422UnprocessableEntity)
+        {
+            throw new ClientError(StatusCodes.Status400BadRequest, e.Message);
+        }
+    }
+}
+
+/// <summary>Documents the multipart body for OpenAPI; the handler reads the body itself.</summary>
+public sealed record CreateJobRequest(IFormFileCollection? UploadFiles, string? ExternalFiles, int? Priority, string? Params);

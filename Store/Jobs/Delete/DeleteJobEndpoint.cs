@@ -1,0 +1,31 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Store.Auth;
+using Store.Data;
+using Store.Http;
+using Store.Jobs.Shared;
+
+namespace Store.Jobs.Delete;
+
+public static class DeleteJobEndpoint
+{
+    public static void MapDeleteJob(this IEndpointRouteBuilder routes) =>
+        routes.MapDelete("/compute/jobs/{job_id}", Handle)
+            .RequireAccess(Access.Inference)
+            .WithName("DeleteJob")
+            .WithSummary("Delete a job and its folder, whatever its status")
+            .WithDescription("A worker still running it gets 404 when it reports.");
+
+    public static async Task<Results<NoContent, NotFound<ErrorBody>>> Handle(
+        string job_id, Db db, JobFolders folders, JobSignals signals, CancellationToken ct)
+    {
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            var deleted = await connection.ExecuteAsync("DELETE FROM jobs WHERE job_id = @job_id", new { job_id });
+            if (deleted == 0) return Errors.NotFound("Job not found");
+        }
+        folders.DeleteJob(job_id);
+        signals.Changed();
+        return TypedResults.NoContent();
+    }
+}

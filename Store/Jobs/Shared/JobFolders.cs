@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using Store.Hosting;
+
+namespace Store.Jobs.Shared;
+
+/// <summary>
+/// The job files on disk: <c>CL_SERVER_DIR/jobs/&lt;job_id&gt;/input|output</c>, a temporary folder on the
+/// same filesystem for uploads, safe file names, and the allowed homes of external files.
+/// </summary>
+public sealed class JobFolders(StoreSettings settings)
+{
+    public string Root { get; } = settings.JobsDir;
+    public string TempDir => Path.Combine(Root, ".tmp");
+
+    public string JobDir(string jobId) => Path.Combine(Root, jobId);
+    public string InputDir(string jobId) => Path.Combine(Root, jobId, "input");
+    public string OutputDir(string jobId) => Path.Combine(Root, jobId, "output");
+
+    /// <summary>Makes the folders and clears temporary files left by a crash.</summary>
+    public void Prepare()
+    {
+        Directory.CreateDirectory(Root);
+        if (Directory.Exists(TempDir)) Directory.Delete(TempDir, recursive: true);
+        Directory.CreateDirectory(TempDir);
+    }
+
+    /// <summary>A fresh private folder under the temporary folder (a worker's scratch space, a download).</summary>
+    public string NewTempFolder(string prefix)
+    {
+        var path = Path.Combine(TempDir, $"{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>The path a wire <see cref="JobFile"/> names: relative to CL_SERVER_DIR, or absolute for an external file.</summary>
+    public string FullPath(JobFile file) =>
+        Path.IsPathRooted(file.Path) ? file.Path : Path.Combine(settings.ServerDir, file.Path);
+
+    public string RelativeToServer(string fullPath) =>
+        Path.GetRelativePath(settings.ServerDir, fullPath).Replace(Path.DirectorySeparatorChar, '/');
+
+    /// <summary>Flushes a temporary file to disk, renames it to <paramref name="target"/> and describes it.</summary>
+    public JobFile Place(string tempPath, string target, string filename, string hash)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        using (var handle = new FileStream(tempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            handle.Flush(flushToDisk: true);
+        File.Move(tempPath, target, overwrite: false);
+        return new JobFile(filename, RelativeToServer(target), new FileInfo(target).Length, hash);
+    }
+
+    /// <summary>
+    /// Resolves a referenced file: links followed, it must exist and lie inside MEDIA_STORAGE_DIR or a
+    /// JOB_EXTERNAL_ROOTS folder. Returns the resolved path or the reason it is refused.
+    /// </summary>
+    public (string? Path, string? Problem) ResolveExternal(string path)
+    {
+        if (!Path.IsPathRooted(path)) return (null, $"External file path must be absolute: {path}");
+        var resolved = RealPath.Resolve(path);
+        if (resolved is null || !AllowedRoots().Any(root => RealPath.IsInside(resolved, root)))
+            return (null, $"External file is outside the allowed folders: {path}");
+        if (!File.Exists(resolved)) return (null, $"External file not found: {path}");
+        return (resolved, null);
+    }
+
+    /// <summary>
+    /// Where a file listed on a job really is, checked again now (links followed): an upload or output must lie in
+    /// the job's folder, an external input in an allowed folder. Null when it is missing or has been moved out by a link.
+    /// </summary>
+    public string? ReadablePath(string jobId, JobFile file)
+    {
+        var resolved = RealPath.Resolve(FullPath(file));
+        if (resolved is null || !File.Exists(resolved)) return null;
+        var allowed = file.IsExternal
+            ? AllowedRoots().Any(root => RealPath.IsInside(resolved, root))
+            : RealPath.Resolve(JobDir(jobId)) is { } jobDir && RealPath.IsInside(resolved, jobDir);
+        return allowed ? resolved : null;
+    }
+
+    IEnumerable<string> AllowedRoots() =>
+        new[] { settings.MediaDir }.Concat(settings.JobExternalRoots)
+            .Select(RealPath.Resolve)
+            .Where(r => r is not null)
+            .Select(r => r!);
+
+    /// <summary>Deletes a job's folder; answers the bytes it held.</summary>
+    public long DeleteJob(string jobId)
+    {
+        var dir = JobDir(jobId);
+        var size = FolderSize(dir);
+        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+        catch (IOException) { return 0; }
+        catch (UnauthorizedAccessException) { return 0; }
+        return size;
+    }
+
+    public static long FolderSize(string dir)
+    {
+        if (!Directory.Exists(dir)) return 0;
+        long total = 0;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var file in new DirectoryInfo(dir).EnumerateFiles("*", options))
+        {
+            try { total += file.Length; } catch (IOException) { }
+        }
+        return total;
+    }
+
+    public static async Task<string> Sha256Async(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+    }
+
+    /// <summary>
+    /// The last path part of a client's file name (either slash), without control characters;
+    /// never empty, "." or "..". Clients cannot pick where a file lands.
+    /// </summary>
+    public static string CleanName(string? name)
+    {
+        var last = (name ?? "").Replace('\\', '/').Split('/').LastOrDefault() ?? "";
+        var clean = new string(last.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (clean.Length > 200) clean = clean[..100] + clean[^100..];
+        return clean is "" or "." or ".." ? "file" : clean;
+    }
+
+    /// <summary>Adds <c>_1</c>, <c>_2</c> … before the extension until the name is not taken.</summary>
+    public static string UniqueName(string name, ISet<string> taken)
+    {
+        var candidate = name;
+        var stem = Path.GetFileNameWithoutExtension(name);
+        var ext = Path.GetExtension(name);
+        for (var i = 1; !taken.Add(candidate); i++) candidate = $"{stem}_{i}{ext}";
+        return candidate;
+    }
+}

@@ -1,0 +1,11 @@
+using System.Data;
+using Dapper;
+
+namespace Store.Jobs.Shared;
+
+/// <summary>Reads of the jobs table that several slices and the queue share.</summary>
+public static class JobSql
+{
+    public static Task<JobRow?> GetAsync(IDbConnection connection, IDbTransaction? tx, string jobId) =>
+        connection.QuerySingleOrDefaultAsync<JobRow>("SELECT * FROM jobs WHERE job_id = @jobId", new { jobId }, tx);
+}

@@ -1,0 +1,47 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Store.Auth;
+using Store.Http;
+using Store.Jobs.Shared;
+
+namespace Store.Workers.Heartbeat;
+
+public sealed record HeartbeatRequest(IReadOnlyList<string>? Capabilities, int? IdleCount);
+
+public sealed record HeartbeatResponse(string WorkerId, IReadOnlyList<string> Capabilities, int IdleCount, long ExpiresAt);
+
+public sealed class HeartbeatValidator : AbstractValidator<HeartbeatRequest>
+{
+    public HeartbeatValidator()
+    {
+        RuleForEach(r => r.Capabilities).Matches("^[a-z0-9_]{1,64}$").WithMessage("Capabilities use 1 to 64 of a-z, 0-9 and _")
+            .WithErrorCode("string_pattern_mismatch");
+        RuleFor(r => r.IdleCount).GreaterThanOrEqualTo(0).WithMessage("Input should be greater than or equal to 0")
+            .WithErrorCode("greater_than_equal");
+    }
+}
+
+public static class HeartbeatEndpoint
+{
+    public static void MapWorkerHeartbeat(this IEndpointRouteBuilder routes) =>
+        routes.MapPost("/compute/workers/{worker_id}/heartbeat", Handle)
+            .RequireAccess(Access.Inference)
+            .WithName("WorkerHeartbeat")
+            .WithSummary("Say a worker is alive, what it can run and how many jobs it could take now")
+            .WithDescription("A worker counts in /compute/capabilities until expires_at (WORKER_TTL_SECONDS after this call). " +
+                             "Also renews the lease of every job it holds.");
+
+    public static async Task<Results<Ok<HeartbeatResponse>, UnprocessableEntity<ValidationErrorBody>>> Handle(
+        string worker_id, HeartbeatRequest request, JobQueue queue, CancellationToken ct)
+    {
+        if (worker_id.Length > WorkerReports.MaxWorkerIdLength)
+            return Errors.Validation("path", "worker_id", $"worker_id is at most {WorkerReports.MaxWorkerIdLength} characters", "string_too_long");
+        var validation = new HeartbeatValidator().Validate(request);
+        if (!validation.IsValid) return Errors.Validation(validation, "body");
+
+        var capabilities = (request.Capabilities ?? []).Distinct().ToList();
+        var idle = request.IdleCount ?? 0;
+        var expiresAt = await queue.HeartbeatAsync(worker_id, capabilities, idle, ct);
+        return TypedResults.Ok(new HeartbeatResponse(worker_id, capabilities, idle, expiresAt));
+    }
+}
