@@ -1,5 +1,6 @@
 using Store.Data;
 using Store.Hosting;
+using Store.Media;
 
 try
 {
@@ -17,6 +18,14 @@ try
         Migrator.Run(settings);
         Console.WriteLine($"Migrations applied to {settings.DatabasePath}");
         return 0;
+    }
+
+    // The seed's rule: without ExifTool or ffprobe the service cannot read uploads, so it does not start.
+    var missingTools = MediaTools.Missing(new MediaToolOptions(), Environment.GetEnvironmentVariable("PATH"));
+    if (missingTools.Count > 0)
+    {
+        foreach (var problem in missingTools) Console.Error.WriteLine($"store: {problem}");
+        return 3;
     }
 
     var app = StoreApp.Build(settings, [$"http://{settings.Host}:{settings.Port}"]);
