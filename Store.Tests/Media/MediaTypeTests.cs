@@ -95,4 +95,47 @@ public sealed class MediaTypeTests(MediaHostFixture fixture) : IClassFixture<Med
         Assert.Equal("m4a", body.GetProperty("extension").GetString());
         Assert.Equal(32, body.GetProperty("md5").GetString()!.Length);
     }
+
+    [Fact]
+    public async Task A_picture_too_large_to_decode_is_identified_by_its_bytes()
+    {
+        // 20000x20000 is 1.6 GB of RGBA: the header is read, the pixels are not.
+        var png = HugePng(20000, 20000);
+        var response = await fixture.Host.Client.PostAsync("/entities", Forms.Entity(false, "huge", file: png), TestContext.Current.CancellationToken);
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+        Assert.Equal(20000, body.GetProperty("width").GetInt32());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(png)), body.GetProperty("md5").GetString());
+    }
+
+    static byte[] HugePng(int width, int height)
+    {
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 2; // RGB
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Chunk("IHDR", header), .. Chunk("IEND", [])];
+    }
+
+    static byte[] Chunk(string type, byte[] data)
+    {
+        var typed = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        var chunk = new byte[8 + data.Length + 4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
+        typed.CopyTo(chunk, 4);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32(typed));
+        return chunk;
+    }
+
+    static uint Crc32(byte[] bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+        }
+        return ~crc;
+    }
 }

@@ -10,6 +10,9 @@ namespace Store.Media;
 public static class PixelHash
 {
     /// <summary>Formats ImageSharp 2 decodes; others (HEIC, AVIF, camera raw) are hashed by their bytes.</summary>
+    /// <summary>Above this many pixels (about 1 GB of RGBA) a picture is identified by its bytes, not decoded.</summary>
+    public const long MaxPixels = 250_000_000;
+
     public static bool CanDecode(string mimeType) =>
         mimeType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "image/tiff" or "image/bmp";
 
@@ -17,12 +20,16 @@ public static class PixelHash
     /// Decodes every frame to RGBA (8 bits a channel) and hashes the width, height and frame count,
     /// then the pixel rows in order. Returns the hex hash and the image's size.
     /// </summary>
+    /// <returns>The hash is null for a picture too large to decode here: the caller hashes its bytes instead.</returns>
     /// <exception cref="MediaRejectedException">The bytes do not decode as an image.</exception>
-    public static (string Hash, int Width, int Height) Compute(string path, string mimeType, CancellationToken ct)
+    public static (string? Hash, int Width, int Height) Compute(string path, string mimeType, CancellationToken ct)
     {
         Image<Rgba32> image;
         try
         {
+            // A small file can claim a gigapixel canvas: the header decides whether decoding is affordable.
+            var header = Image.Identify(path) ?? throw new UnknownImageFormatException("unknown image format");
+            if ((long)header.Width * header.Height > MaxPixels) return (null, header.Width, header.Height);
             image = Image.Load<Rgba32>(path);
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))

@@ -10,12 +10,24 @@ namespace Store.Entities.FileDelivery;
 
 public static class EntityFileEndpoint
 {
-    public static void MapEntityFile(this IEndpointRouteBuilder routes) =>
-        routes.MapMethods("/entities/{entity_id:long}/file", [HttpMethods.Get, HttpMethods.Head], Handle)
+    const string Pattern = "/entities/{entity_id:long}/file";
+
+    public static void MapEntityFile(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(Pattern, Handle)
             .RequireAccess(Access.EntityRead)
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status304NotModified)
+            .Produces(StatusCodes.Status416RangeNotSatisfiable)
             .WithName("GetEntityFile")
             .WithSummary("Download the stored file of a media item")
-            .WithDescription("Streams the file with its Content-Type and an ETag; supports Range (206, 416) and If-None-Match (304). `download=true` asks the browser to save it instead of showing it.");
+            .WithDescription("Streams the file with its Content-Type and an ETag; supports Range (206, 416) and If-None-Match (304). `download=true` asks the browser to save it instead of showing it. HEAD gives the same headers without the body.");
+        // HEAD shares the handler (the file result writes no body for it) but not the OpenAPI operation id.
+        routes.MapMethods(Pattern, [HttpMethods.Head], Handle)
+            .RequireAccess(Access.EntityRead)
+            .ExcludeFromDescription();
+    }
 
     public static async Task<Results<PhysicalFileHttpResult, NotFound<ErrorBody>>> Handle(
         long entity_id, bool? download, HttpContext context, Db db, MediaStorage storage, CancellationToken ct)
