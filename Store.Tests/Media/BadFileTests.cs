@@ -18,7 +18,7 @@ public sealed class BadFileTests
     {
         { "jpeg", Garbage([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10]), "looks like an image (image/jpeg) but cannot be decoded" },
         { "png", Garbage([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]), "looks like an image (image/png) but cannot be decoded" },
-        { "gif", Garbage("GIF89a"u8.ToArray()), "looks like an image (image/gif) but cannot be decoded" },
+        { "gif", Garbage([.. "GIF89a"u8.ToArray(), 10, 0, 10, 0, 0xF7, 0, 0]), "looks like an image (image/gif) but cannot be decoded" },
         { "mp4", Garbage([0, 0, 0, 0x18, .. "ftypisom"u8.ToArray(), 0, 0, 2, 0, .. "isommp41"u8.ToArray()]), "looks like a video (video/mp4) but cannot be decoded" },
         { "webm", Garbage([0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x82, 0x84, .. "webm"u8.ToArray()]), "looks like a video (video/webm) but cannot be decoded" },
         { "heic", Garbage([0, 0, 0, 0x18, .. "ftypheic"u8.ToArray(), 0, 0, 0, 0, .. "mif1heic"u8.ToArray()]), "looks like an image (image/heic) but cannot be read" },

@@ -64,14 +64,14 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe) : IMedi
         return ContentSniffer.LooksLikeText(head, wholeFile: size <= head.Length) ? ContentType.PlainText : ContentType.Unknown;
     }
 
-    async Task<MediaInfo> ImageAsync(string path, MediaInfo info, Task<(string? Hash, int Width, int Height)>? pixels, bool sniffed, ExifFacts facts, CancellationToken ct)
+    async Task<MediaInfo> ImageAsync(string path, MediaInfo info, Task<(string Hash, int Width, int Height)>? pixels, bool sniffed, ExifFacts facts, CancellationToken ct)
     {
         if (pixels is null && PixelHash.CanDecode(info.MimeType))
             pixels = Task.Run(() => PixelHash.Compute(path, info.MimeType, ct), ct);
         if (pixels is not null)
         {
             var (hash, width, height) = await pixels;
-            return info with { Hash = hash ?? await FileHash.Sha512Async(path, ct), Width = width, Height = height };
+            return info with { Hash = hash, Width = width, Height = height };
         }
         // HEIC, AVIF and raw files are beyond ImageSharp: ExifTool must at least find their size,
         // and their bytes are the identity (a re-save with other metadata is not seen as a duplicate).

@@ -10,7 +10,7 @@ namespace Store.Media;
 public static class PixelHash
 {
     /// <summary>Formats ImageSharp 2 decodes; others (HEIC, AVIF, camera raw) are hashed by their bytes.</summary>
-    /// <summary>Above this many pixels (about 1 GB of RGBA) a picture is identified by its bytes, not decoded.</summary>
+    /// <summary>Above this many pixels (about 1 GB of RGBA) a picture is refused rather than decoded: a small file can claim a huge canvas.</summary>
     public const long MaxPixels = 250_000_000;
 
     public static bool CanDecode(string mimeType) =>
@@ -20,19 +20,20 @@ public static class PixelHash
     /// Decodes every frame to RGBA (8 bits a channel) and hashes the width, height and frame count,
     /// then the pixel rows in order. Returns the hex hash and the image's size.
     /// </summary>
-    /// <returns>The hash is null for a picture too large to decode here: the caller hashes its bytes instead.</returns>
-    /// <exception cref="MediaRejectedException">The bytes do not decode as an image.</exception>
-    public static (string? Hash, int Width, int Height) Compute(string path, string mimeType, CancellationToken ct)
+    /// <exception cref="MediaRejectedException">The bytes do not decode as an image, or it is too large to decode.</exception>
+    public static (string Hash, int Width, int Height) Compute(string path, string mimeType, CancellationToken ct)
     {
         Image<Rgba32> image;
         try
         {
             // A small file can claim a gigapixel canvas: the header decides whether decoding is affordable.
             var header = Image.Identify(path) ?? throw new UnknownImageFormatException("unknown image format");
-            if ((long)header.Width * header.Height > MaxPixels) return (null, header.Width, header.Height);
+            if ((long)header.Width * header.Height > MaxPixels)
+                throw new MediaRejectedException(
+                    $"The image ({mimeType}, {header.Width}x{header.Height}) is too large to decode: the limit is {MaxPixels / 1_000_000} megapixels");
             image = Image.Load<Rgba32>(path);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or MediaRejectedException))
         {
             throw new MediaRejectedException($"The file looks like an image ({mimeType}) but cannot be decoded: {Reason(e)}");
         }
