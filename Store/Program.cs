@@ -1,5 +1,6 @@
 using Store.Data;
 using Store.Hosting;
+using Store.Media;
 using Store.Worker;
 
 try
@@ -22,6 +23,14 @@ try
         return 0;
     }
 
+    // The seed's rule: without ExifTool or ffprobe the service cannot read uploads, so it does not start.
+    var missingTools = MediaTools.Missing(new MediaToolOptions(), Environment.GetEnvironmentVariable("PATH"));
+    if (missingTools.Count > 0)
+    {
+        foreach (var problem in missingTools) Console.Error.WriteLine($"store: {problem}");
+        return 3;
+    }
+
     var app = StoreApp.Build(settings, [$"http://{settings.Host}:{settings.Port}"]);
     await app.RunAsync();
     return 0;
@@ -30,4 +39,10 @@ catch (SettingsException e)
 {
     Console.Error.WriteLine($"store: {e.Message}");
     return 2;
+}
+catch (IOException e)
+{
+    // Start-up failures outside our control (port in use, data folder not writable): one line, no stack trace.
+    Console.Error.WriteLine($"store: cannot start: {e.Message}");
+    return 1;
 }

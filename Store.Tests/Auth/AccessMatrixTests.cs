@@ -39,7 +39,7 @@ public sealed class AccessMatrixTests
         "/" or "/compute/capabilities" => Access.Public,
         _ when path.StartsWith("/openapi/") || path == "/scalar" || path.StartsWith("/scalar/") => Access.Public,
         _ when path.StartsWith("/admin/") => Access.Admin,
-        _ when path == "/entities" || path.StartsWith("/entities/") => method == "GET" ? Access.EntityRead : Access.EntityWrite,
+        _ when path == "/entities" || path.StartsWith("/entities/") => method is "GET" or "HEAD" ? Access.EntityRead : Access.EntityWrite,
         _ when path.StartsWith("/compute/") => Access.Inference,
         _ => null,
     };
@@ -198,6 +198,14 @@ public sealed class AccessMatrixTests
     static async Task<string> Body(HttpResponseMessage response)
     {
         if (response.Content.Headers.ContentType?.MediaType == "text/event-stream") return "(event stream)";
+        // A HEAD answer has the GET answer's headers and no body by definition.
+        if (response.RequestMessage?.Method == HttpMethod.Head)
+            return response.StatusCode switch
+            {
+                System.Net.HttpStatusCode.Unauthorized => """{"detail":"Not authenticated"}""",
+                System.Net.HttpStatusCode.Forbidden => """{"detail":"Not enough permissions"}""",
+                _ => "(HEAD)",
+            };
         return await response.Content.ReadAsStringAsync(Ct);
     }
 }

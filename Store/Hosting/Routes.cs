@@ -2,6 +2,7 @@ using Store.Admin.Config;
 using Store.Entities.Create;
 using Store.Entities.Delete;
 using Store.Entities.DeleteAll;
+using Store.Entities.FileDelivery;
 using Store.Entities.Get;
 using Store.Entities.List;
 using Store.Entities.Patch;
@@ -34,6 +35,7 @@ public static class Routes
         var entities = app.MapGroup("").WithTags("Entities");
         entities.MapListEntities();
         entities.MapGetEntity();
+        entities.MapEntityFile();
         entities.MapCreateEntity();
         entities.MapReplaceEntity();
         entities.MapPatchEntity();

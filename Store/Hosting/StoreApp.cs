@@ -33,7 +33,11 @@ public static class StoreApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Db>();
         builder.Services.AddSingleton<MediaStorage>();
-        builder.Services.AddSingleton<IMediaInspector, BasicInspector>();
+        builder.Services.AddSingleton(new MediaToolOptions());
+        builder.Services.AddSingleton<ExifToolPool>();
+        builder.Services.AddSingleton<ExifToolReader>();
+        builder.Services.AddSingleton<FfProbe>();
+        builder.Services.AddSingleton<IMediaInspector, MediaInspector>();
         builder.Services.AddSingleton<EntityFiles>();
         builder.Services.AddStoreAuth();
         builder.Services.AddJobs(settings);

@@ -15,6 +15,8 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
         if (file.Size == 0) return (null, "The uploaded file is empty");
         try { return (await inspector.InspectAsync(file.TempPath, ct), null); }
         catch (MediaRejectedException e) { return (null, e.Message); }
+        // A hung or crashed tool says nothing about the file: the client may try again.
+        catch (MediaToolException e) { throw new ClientError(StatusCodes.Status503ServiceUnavailable, "The media tools could not process the file: " + e.Message); }
     }
 
     /// <summary>Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c>, flushed to disk; returns the relative path.</summary>

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Store.Media;
+using Store.Tests.Infrastructure;
+
+namespace Store.Tests.Media;
+
+/// <summary>ExifTool stays open between uploads; a hung or crashed one is replaced and never outlives the app.</summary>
+public sealed class ExifToolPoolTests
+{
+    static bool Alive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+    }
+
+    static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString()]);
+        kill.WaitForExit();
+    }
+
+    static async Task<HttpResponseMessage> Upload(StoreHost host, int seed) =>
+        await host.Client.PostAsync("/entities", Forms.Entity(false, "p", file: TestMedia.Png(seed)), TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task One_exiftool_serves_many_uploads_and_stops_with_the_app()
+    {
+        var host = await StoreHost.StartAsync(configure: b => b.Services.AddSingleton(new MediaToolOptions { ExifToolProcesses = 1 }));
+        var pool = host.App.Services.GetRequiredService<ExifToolPool>();
+        Assert.Empty(pool.ProcessIds); // started on first use only
+
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Created, (await Upload(host, 300 + i)).StatusCode);
+        var pid = Assert.Single(pool.ProcessIds);
+        Assert.True(Alive(pid));
+
+        await host.DisposeAsync();
+        Assert.False(Alive(pid));
+    }
+
+    [Fact]
+    public async Task Concurrent_reads_share_a_bounded_pool()
+    {
+        using var pool = new ExifToolPool(new MediaToolOptions { ExifToolProcesses = 2 });
+        var reader = new ExifToolReader(pool);
+        var dir = TestMedia.TempDir();
+        var files = Enumerable.Range(0, 12).Select(i =>
+        {
+            var path = Path.Combine(dir, $"{i}.png");
+            File.WriteAllBytes(path, TestMedia.Png(400 + i, 30 + i, 20));
+            return path;
+        }).ToList();
+
+        var facts = await Task.WhenAll(files.Select(f => reader.ReadAsync(f, TestContext.Current.CancellationToken)));
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => 30 + i), facts.Select(f => f.Width!.Value));
+        Assert.All(facts, f => Assert.Equal("image/png", f.MimeType));
+        Assert.InRange(pool.ProcessIds.Count, 1, 2);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public async Task A_hung_exiftool_fails_the_request_cleanly_and_is_replaced()
+    {
+        var host = await StoreHost.StartAsync(configure: b => b.Services.AddSingleton(
+            new MediaToolOptions { ExifToolProcesses = 1, ExifToolTimeout = TimeSpan.FromSeconds(2) }));
+        await using var _ = host;
+        var pool = host.App.Services.GetRequiredService<ExifToolPool>();
+        Assert.Equal(HttpStatusCode.Created, (await Upload(host, 500)).StatusCode);
+        var hung = Assert.Single(pool.ProcessIds);
+
+        Signal("STOP", hung);
+        var failed = await Upload(host, 501);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Contains("ExifTool did not answer", (await failed.ReadJsonAsync()).GetProperty("detail").GetString());
+        Assert.False(Alive(hung));
+        Assert.Empty(Directory.GetFiles(host.MediaPath(".tmp")));
+
+        var retried = await Upload(host, 501);
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.NotEqual(hung, Assert.Single(pool.ProcessIds));
+    }
+
+    [Fact]
+    public async Task A_crashed_exiftool_is_replaced()
+    {
+        await using var host = await StoreHost.StartAsync(configure: b => b.Services.AddSingleton(new MediaToolOptions { ExifToolProcesses = 1 }));
+        var pool = host.App.Services.GetRequiredService<ExifToolPool>();
+        Assert.Equal(HttpStatusCode.Created, (await Upload(host, 600)).StatusCode);
+        var crashed = Assert.Single(pool.ProcessIds);
+
+        Signal("KILL", crashed);
+        for (var i = 0; i < 50 && Alive(crashed); i++) await Task.Delay(20, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Created, (await Upload(host, 601)).StatusCode);
+        Assert.NotEqual(crashed, Assert.Single(pool.ProcessIds));
+    }
+}

@@ -1,0 +1,25 @@
+namespace Store.Media;
+
+/// <summary>How the media pipeline runs its external tools. Defaults suit a small server; tests shorten the timeouts.</summary>
+public sealed record MediaToolOptions
+{
+    public string ExifToolPath { get; init; } = "exiftool";
+    public string FfprobePath { get; init; } = "ffprobe";
+
+    /// <summary>Long-lived ExifTool processes; one per core keeps both cores busy while uploads also decode pixels.</summary>
+    public int ExifToolProcesses { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>One ExifTool request; it reads only headers (<c>-fast</c>), so this is generous.</summary>
+    public TimeSpan ExifToolTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>One ffprobe call that reads headers.</summary>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The key-frame hash reads the whole file: this much time plus one second per 100 MB.</summary>
+    public TimeSpan PacketHashBaseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan PacketHashTimeout(long fileSize) => PacketHashBaseTimeout + TimeSpan.FromSeconds(fileSize / 100_000_000.0);
+}
+
+/// <summary>A media tool failed, hung or crashed: the upload cannot be processed now (503), though the file may be fine.</summary>
+public sealed class MediaToolException(string message, Exception? inner = null) : Exception(message, inner);
