@@ -47,4 +47,45 @@ public sealed class MediaStorage(StoreSettings settings)
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
+
+    /// <summary>
+    /// Moves stored files aside while the caller still holds the database's write lock. No upload can
+    /// place a file before that lock is released, so the same content uploaded again right after the
+    /// commit lands on the original path and is never mistaken for the file being removed.
+    /// </summary>
+    public PendingRemoval SetAside(IEnumerable<string?> relativePaths)
+    {
+        var moved = new List<(string Original, string AsideAt)>();
+        foreach (var relative in relativePaths)
+        {
+            if (string.IsNullOrEmpty(relative)) continue;
+            var original = FullPath(relative);
+            var aside = Path.Combine(TempDir, $"removing-{Guid.NewGuid():N}");
+            try { File.Move(original, aside); }
+            catch (FileNotFoundException) { continue; }
+            catch (DirectoryNotFoundException) { continue; }
+            moved.Add((original, aside));
+        }
+        return new PendingRemoval(moved);
+    }
+}
+
+/// <summary>Files moved aside by <see cref="MediaStorage.SetAside"/>: purged once the rows are gone, put back if the commit fails.</summary>
+public sealed class PendingRemoval(IReadOnlyList<(string Original, string AsideAt)> moved)
+{
+    public void Complete()
+    {
+        foreach (var (_, aside) in moved)
+        {
+            try { File.Delete(aside); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    public void Undo()
+    {
+        foreach (var (original, aside) in moved)
+        {
+            try { File.Move(aside, original, overwrite: false); } catch (IOException) { }
+        }
+    }
 }

@@ -32,9 +32,12 @@ public static class DeleteEntityEndpoint
 
         var doomed = await DeleteEntitySql.SubtreeAsync(connection, tx, entity_id);
         foreach (var entity in doomed) await DeleteEntitySql.DeleteAsync(connection, tx, entity.Id);
-        await tx.CommitAsync(ct);
-        // Files go after the commit: a failed delete must not leave rows pointing at missing files.
-        foreach (var entity in doomed) storage.Delete(entity.FilePath);
+        // Set aside under the write lock, purged after the commit: a failed delete keeps its files,
+        // and a same-day re-upload of the same content cannot lose its file to this delete.
+        var removal = storage.SetAside(doomed.Select(e => e.FilePath));
+        try { await tx.CommitAsync(ct); }
+        catch { removal.Undo(); throw; }
+        removal.Complete();
         return TypedResults.NoContent();
     }
 }

@@ -28,9 +28,11 @@ public static class DeleteAllEntitiesEndpoint
         // The history trigger fires per row, so every removed entity keeps its delete version.
         var files = (await connection.QueryAsync<string>("SELECT file_path FROM entities WHERE file_path IS NOT NULL", transaction: tx)).AsList();
         await connection.ExecuteAsync("DELETE FROM entities", transaction: tx);
-        await tx.CommitAsync(ct);
-        // Only the files of the removed rows: an upload committing meanwhile keeps its file.
-        foreach (var file in files) storage.Delete(file);
+        // Only the files of the removed rows, set aside under the write lock (see MediaStorage.SetAside).
+        var removal = storage.SetAside(files);
+        try { await tx.CommitAsync(ct); }
+        catch { removal.Undo(); throw; }
+        removal.Complete();
         return TypedResults.NoContent();
     }
 }

@@ -74,9 +74,12 @@ public static class ReplaceEntityEndpoint
                 };
             }
             var saved = await ReplaceEntitySql.UpdateAsync(connection, tx, updated);
-            await tx.CommitAsync(ct);
-            // The old file goes only once the new row is durable; same content at the same path is kept.
-            if (placed is not null && current.FilePath != placed) files.Remove(current.FilePath);
+            // The old file is set aside under the write lock and purged once the new row is durable;
+            // the same content at the same path is simply kept.
+            var removal = placed is not null && current.FilePath != placed ? files.SetAside(current.FilePath) : null;
+            try { await tx.CommitAsync(ct); }
+            catch { removal?.Undo(); throw; }
+            removal?.Complete();
             return TypedResults.Ok(saved);
         }
         catch
