@@ -95,6 +95,27 @@ public sealed class MediaTypeTests(MediaHostFixture fixture) : IClassFixture<Med
         Assert.Equal("text/plain", (await response.ReadJsonAsync()).GetProperty("mime_type").GetString());
     }
 
+    /// <summary>Texts whose first letters spell a media magic number: the magic alone once made them 422s or sounds.</summary>
+    [Theory]
+    [InlineData("BMW is a car. (nice one)\n")]            // "BM" and '(' (40, a BITMAPINFOHEADER size) at byte 14
+    [InlineData("ID3 tags are what mp3 players read\n")]
+    [InlineData("RIFF 123WAVEfmt and data chunks\n")]
+    [InlineData("RIFF 123WEBPVP8 is a picture format\n")]
+    [InlineData("GIF89a is an old picture format\n")]
+    [InlineData("fLaC is a lossless sound format\n")]
+    [InlineData("OggS are the pages of an Ogg stream, said the notes\n")]
+    [InlineData("one ftyp box opens an mp4, they say\n")]
+    public async Task A_text_that_starts_like_a_media_magic_number_is_text(string text)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var response = await fixture.Host.Client.PostAsync("/entities", Forms.Entity(false, "magic-like", file: Forms.Text(text)), ct);
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}: {body}");
+        Assert.Equal("text/plain", body.GetProperty("mime_type").GetString());
+        Assert.Equal("text", body.GetProperty("type").GetString());
+        Assert.Equal("txt", body.GetProperty("extension").GetString());
+    }
+
     [Fact]
     public async Task A_sound_only_mp4_is_audio()
     {

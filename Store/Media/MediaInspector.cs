@@ -11,7 +11,7 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe) : IMedi
     {
         var (size, head) = await ReadHeadAsync(path, ct);
         if (size == 0) throw new MediaRejectedException("The file is empty");
-        var sniffed = ContentSniffer.Sniff(head);
+        var sniffed = ContentSniffer.Sniff(head, wholeFile: size <= head.Length);
 
         // Decoding pixels and ExifTool's read are most of an upload's work: they run side by side.
         var pixels = sniffed is { IsImage: true } && sniffed.MimeType != "image/tiff" && PixelHash.CanDecode(sniffed.MimeType)
