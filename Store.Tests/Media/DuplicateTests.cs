@@ -57,6 +57,55 @@ public sealed class DuplicateTests
     }
 
     [Fact]
+    public async Task Sixteen_bit_pictures_that_differ_only_in_their_low_bits_are_two_entities()
+    {
+        await using var host = await StoreHost.StartAsync();
+        // Low bytes 0x7F and 0x80 round to the same 8-bit value whatever the high byte.
+        var (lower, higher) = (TestMedia.Png16(31, low: 0x7F), TestMedia.Png16(31, low: 0x80));
+        Assert.Equal(EightBitPixels(lower), EightBitPixels(higher));
+
+        var (a, first) = await Create(host, lower);
+        var (b, second) = await Create(host, higher);
+        Assert.Equal(HttpStatusCode.Created, a);
+        Assert.Equal(HttpStatusCode.Created, b);
+        Assert.NotEqual(first.GetProperty("md5").GetString(), second.GetProperty("md5").GetString());
+        Assert.Equal(2, await CountAsync(host));
+    }
+
+    static byte[] EightBitPixels(byte[] file)
+    {
+        using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(file);
+        var pixels = new SixLabors.ImageSharp.PixelFormats.Rgba32[image.Width * image.Height];
+        image.CopyPixelDataTo(pixels);
+        return System.Runtime.InteropServices.MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray();
+    }
+
+    [Fact]
+    public async Task A_sixteen_bit_picture_resaved_with_other_metadata_is_the_same_picture()
+    {
+        await using var host = await StoreHost.StartAsync();
+        var original = TestMedia.Png16(32, low: 0x5A);
+        var retagged = await TestMedia.WithTagsAsync(original, "png", "-Artist=Someone else", "-Comment=re-saved");
+        Assert.NotEqual(original, retagged);
+
+        var (_, first) = await Create(host, original);
+        var (status, again) = await Create(host, retagged);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(first.GetProperty("id").GetInt64(), again.GetProperty("id").GetInt64());
+        Assert.Equal(1, await CountAsync(host));
+    }
+
+    [Fact]
+    public async Task An_eight_bit_picture_written_at_sixteen_bits_is_the_same_picture()
+    {
+        await using var host = await StoreHost.StartAsync();
+        var (_, png) = await Create(host, TestMedia.Png(33));
+        var (status, wide) = await Create(host, TestMedia.Png16Widened(33));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(png.GetProperty("id").GetInt64(), wide.GetProperty("id").GetInt64());
+    }
+
+    [Fact]
     public async Task A_video_remuxed_with_other_metadata_is_the_same_video()
     {
         await using var host = await StoreHost.StartAsync();

@@ -45,6 +45,38 @@ public static class TestMedia
     public static byte[] Webp(int seed) => Encode(seed, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless });
     public static byte[] Tiff(int seed) => Encode(seed, new TiffEncoder());
 
+    /// <summary>
+    /// A 16-bit RGBA PNG of <see cref="Picture"/> whose low byte in every channel is <paramref name="low"/>:
+    /// pictures that differ only in <paramref name="low"/> are the same picture at 8 bits.
+    /// </summary>
+    public static byte[] Png16(int seed, byte low)
+    {
+        using var narrow = Picture(seed);
+        using var image = narrow.CloneAs<Rgba64>();
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+                foreach (ref var p in rows.GetRowSpan(y))
+                    p = new Rgba64((ushort)(p.R & 0xFF00 | low), (ushort)(p.G & 0xFF00 | low), (ushort)(p.B & 0xFF00 | low), (ushort)(p.A & 0xFF00 | low));
+        });
+        return Save(image, new PngEncoder { BitDepth = PngBitDepth.Bit16, ColorType = PngColorType.RgbWithAlpha });
+    }
+
+    /// <summary><see cref="Picture"/> written as a 16-bit PNG without adding anything: every channel is its 8-bit value widened.</summary>
+    public static byte[] Png16Widened(int seed)
+    {
+        using var narrow = Picture(seed);
+        using var image = narrow.CloneAs<Rgba64>();
+        return Save(image, new PngEncoder { BitDepth = PngBitDepth.Bit16, ColorType = PngColorType.RgbWithAlpha });
+    }
+
+    static byte[] Save(Image image, IImageEncoder encoder)
+    {
+        using var buffer = new MemoryStream();
+        image.Save(buffer, encoder);
+        return buffer.ToArray();
+    }
+
     /// <summary>An HEIC photo (96x64, taken 2020-07-08 09:10:11 at -05:00) made once with heif-enc and ExifTool.</summary>
     public static byte[] Heic() => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Media", "Fixtures", "sample.heic"));
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace Store.Media;
@@ -9,29 +10,39 @@ namespace Store.Media;
 /// <summary>The identity of a picture: SHA-512 of its decoded pixels, blind to metadata and to how the bytes were written.</summary>
 public static class PixelHash
 {
-    /// <summary>Formats ImageSharp 2 decodes; others (HEIC, AVIF, camera raw) are hashed by their bytes.</summary>
-    /// <summary>Above this many pixels (about 1 GB of RGBA) a picture is refused rather than decoded: a small file can claim a huge canvas.</summary>
-    public const long MaxPixels = 250_000_000;
+    /// <summary>
+    /// Decoded pixels may take this much memory; a bigger picture is refused rather than decoded,
+    /// since a small file can claim a huge canvas. That is 250 megapixels at 8 bits a channel
+    /// (RGBA32) and 125 megapixels at 16 (RGBA64).
+    /// </summary>
+    public const long MaxDecodedBytes = 1_000_000_000;
 
+    /// <summary>The pixel limit at a depth: <see cref="MaxDecodedBytes"/> over the bytes of one decoded pixel.</summary>
+    public static long MaxPixels(bool deep) => MaxDecodedBytes / (deep ? 8 : 4);
+
+    /// <summary>Formats ImageSharp 2 decodes; others (HEIC, AVIF, camera raw) are hashed by their bytes.</summary>
     public static bool CanDecode(string mimeType) =>
         mimeType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "image/tiff" or "image/bmp";
 
     /// <summary>
-    /// Decodes every frame to RGBA (8 bits a channel) and hashes the width, height and frame count,
-    /// then the pixel rows in order. Returns the hex hash and the image's size.
+    /// Decodes every frame and hashes the width, height and frame count, then the pixel rows in
+    /// order: as RGBA at 8 bits a channel, or at 16 when the picture has more than 8 bits a channel
+    /// that 8 could not hold. Returns the hex hash and the image's size.
     /// </summary>
     /// <exception cref="MediaRejectedException">The bytes do not decode as an image, or it is too large to decode.</exception>
     public static (string Hash, int Width, int Height) Compute(string path, string mimeType, CancellationToken ct)
     {
-        Image<Rgba32> image;
+        Image image;
         try
         {
-            // A small file can claim a gigapixel canvas: the header decides whether decoding is affordable.
+            // The header decides whether decoding is affordable, and at which depth.
             var header = Image.Identify(path) ?? throw new UnknownImageFormatException("unknown image format");
-            if ((long)header.Width * header.Height > MaxPixels)
+            var deep = IsDeep(header, mimeType);
+            if ((long)header.Width * header.Height > MaxPixels(deep))
                 throw new MediaRejectedException(
-                    $"The image ({mimeType}, {header.Width}x{header.Height}) is too large to decode: the limit is {MaxPixels / 1_000_000} megapixels");
-            image = Image.Load<Rgba32>(path);
+                    $"The image ({mimeType}, {header.Width}x{header.Height}) is too large to decode: the limit is " +
+                    $"{MaxPixels(deep) / 1_000_000} megapixels at {(deep ? 16 : 8)} bits a channel");
+            image = deep ? Image.Load<Rgba64>(path) : Image.Load<Rgba32>(path);
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or MediaRejectedException))
         {
@@ -47,14 +58,71 @@ public static class PixelHash
             BinaryPrimitives.WriteInt32LittleEndian(header[4..], image.Height);
             BinaryPrimitives.WriteInt32LittleEndian(header[8..], image.Frames.Count);
             hash.AppendData(header);
-            for (var i = 0; i < image.Frames.Count; i++)
+            if (image is Image<Rgba64> wide)
             {
-                image.Frames[i].ProcessPixelRows(rows =>
-                {
-                    for (var y = 0; y < rows.Height; y++) hash.AppendData(MemoryMarshal.AsBytes(rows.GetRowSpan(y)));
-                });
+                if (FitsEightBits(wide)) AppendNarrowed(hash, wide);
+                else AppendRows(hash, wide);
             }
+            else AppendRows(hash, (Image<Rgba32>)image);
             return (Convert.ToHexStringLower(hash.GetHashAndReset()), image.Width, image.Height);
+        }
+    }
+
+    /// <summary>
+    /// More than 8 bits a channel: 16-bit PNG, or more than 32 bits a pixel (16-bit RGB/RGBA TIFF),
+    /// or a 16-bit grey TIFF. Erring towards deep costs memory only: <see cref="FitsEightBits"/>
+    /// brings an 8-bit picture back to its 8-bit hash.
+    /// </summary>
+    static bool IsDeep(IImageInfo header, string mimeType) =>
+        header.PixelType.BitsPerPixel > 32
+        || (mimeType == "image/png" && header.Metadata.GetPngMetadata().BitDepth == PngBitDepth.Bit16)
+        || (mimeType == "image/tiff" && header.PixelType.BitsPerPixel == 16);
+
+    /// <summary>
+    /// Every channel is an 8-bit value widened (v * 257): the picture holds no more than 8 bits, so
+    /// it is hashed as the same 8-bit picture saved at 16 bits would be, and stays its duplicate.
+    /// </summary>
+    static bool FitsEightBits(Image<Rgba64> image)
+    {
+        var fits = true;
+        for (var i = 0; i < image.Frames.Count && fits; i++)
+        {
+            image.Frames[i].ProcessPixelRows(rows =>
+            {
+                for (var y = 0; y < rows.Height && fits; y++)
+                    foreach (var channel in MemoryMarshal.Cast<Rgba64, ushort>(rows.GetRowSpan(y)))
+                        if ((channel & 0xFF) != channel >> 8) { fits = false; break; }
+            });
+        }
+        return fits;
+    }
+
+    static void AppendNarrowed(IncrementalHash hash, Image<Rgba64> image)
+    {
+        var narrow = new Rgba32[image.Width];
+        for (var i = 0; i < image.Frames.Count; i++)
+        {
+            image.Frames[i].ProcessPixelRows(rows =>
+            {
+                for (var y = 0; y < rows.Height; y++)
+                {
+                    var row = rows.GetRowSpan(y);
+                    for (var x = 0; x < row.Length; x++)
+                        narrow[x] = new Rgba32((byte)(row[x].R >> 8), (byte)(row[x].G >> 8), (byte)(row[x].B >> 8), (byte)(row[x].A >> 8));
+                    hash.AppendData(MemoryMarshal.AsBytes(narrow.AsSpan()));
+                }
+            });
+        }
+    }
+
+    static void AppendRows<TPixel>(IncrementalHash hash, Image<TPixel> image) where TPixel : unmanaged, IPixel<TPixel>
+    {
+        for (var i = 0; i < image.Frames.Count; i++)
+        {
+            image.Frames[i].ProcessPixelRows(rows =>
+            {
+                for (var y = 0; y < rows.Height; y++) hash.AppendData(MemoryMarshal.AsBytes(rows.GetRowSpan(y)));
+            });
         }
     }
 
