@@ -57,6 +57,11 @@ public sealed class JobsAdminTests
         var detail = (await response.ReadJsonAsync()).GetProperty("detail");
         Assert.Equal(JsonValueKind.Array, detail.ValueKind);
         Assert.Equal(["query", "days"], detail[0].GetProperty("loc").EnumerateArray().Select(l => l.GetString()));
+        if (days != "abc")
+        {
+            Assert.Equal("Input should be greater than or equal to 1", detail[0].Str("msg"));
+            Assert.Equal("greater_than_equal", detail[0].Str("type"));
+        }
     }
 
     [Fact]

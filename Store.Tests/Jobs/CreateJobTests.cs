@@ -39,6 +39,40 @@ public sealed class CreateJobTests
     }
 
     [Fact]
+    public async Task A_body_that_is_not_multipart_answers_400_not_415()
+    {
+        await using var host = await JobKit.StartAsync();
+        HttpContent?[] bodies =
+        [
+            new StringContent("""{"upload_files": [], "priority": 5}""", System.Text.Encoding.UTF8, "application/json"),
+            new FormUrlEncodedContent([new("priority", "5"), new("params", "{}")]),
+            new StringContent("hello", System.Text.Encoding.UTF8, "text/plain"),
+            null,
+        ];
+        foreach (var body in bodies)
+            Assert.Contains("input file", await Rejected(host, "image_resize", body));
+
+        // The multipart body is still documented, for OpenAPI only.
+        var doc = await (await host.Client.GetAsync("/openapi/v1.json", Ct)).ReadJsonAsync();
+        var form = doc.GetProperty("paths").GetProperty("/compute/jobs/{task_type}").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+        Assert.Equal("binary", form.GetProperty("properties").GetProperty("upload_files").GetProperty("items").Str("format"));
+    }
+
+    [Fact]
+    public async Task Claim_is_not_a_task_type_whatever_the_body()
+    {
+        await using var host = await JobKit.StartAsync();
+        Assert.Contains("'claim' is reserved", await Rejected(host, "claim", JobKit.Form("a.txt", Forms.Text("x"))));
+        Assert.Contains("'claim' is reserved", await Rejected(host, "claim", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain")));
+        Assert.Equal(0, Directory.EnumerateDirectories(host.Settings.JobsDir).Count(d => !d.EndsWith(".tmp")));
+
+        // A JSON body still reaches the claim route.
+        var claim = await host.Client.ClaimAsync("w1", ["claim"]);
+        Assert.Equal(HttpStatusCode.NoContent, claim.StatusCode);
+    }
+
+    [Fact]
     public async Task Priority_defaults_to_5_and_params_to_an_empty_object()
     {
         await using var host = await JobKit.StartAsync();

@@ -162,6 +162,27 @@ public sealed class BuiltinWorkerTests
     }
 
     [Fact]
+    public async Task A_huge_canvas_fails_the_image_jobs_before_anything_is_decoded()
+    {
+        // 625 megapixels (2.5 GB as RGBA) in about 80 KB: decoding it would take the service's memory, not the job's.
+        var bomb = HugePng.Blank(25_000, 25_000);
+        Assert.True(bomb.Length < 200_000, $"{bomb.Length} bytes");
+        Assert.Equal(25_000, Image.Identify(bomb).Width);
+
+        await using var host = await StartAsync();
+        foreach (var (task, parameters) in new[]
+                 {
+                     ("image_resize", """{"width": 100}"""), ("image_conversion", """{"format": "jpeg"}"""), ("image_thumbnail", "{}"),
+                 })
+        {
+            var id = (await host.CreateAsync(task, JobKit.Form("bomb.png", bomb, ("params", parameters)))).JobId();
+            var job = await host.WaitFinishedAsync(id);
+            Assert.Equal("failed", job.Str("status"));
+            Assert.Equal("bomb.png is too large to process: 25000x25000 pixels, the limit is 250 megapixels", job.Str("error_message"));
+        }
+    }
+
+    [Fact]
     public async Task It_reads_external_files_in_place()
     {
         await using var host = await StartAsync();

@@ -36,4 +36,23 @@ public sealed class HeartbeatTests
             (await (await host.Client.GetAsync("/compute/capabilities", Ct)).ReadJsonAsync()).GetProperty("num_workers").GetInt32() == 0,
             60, () => "workers still counted after their TTL");
     }
+
+    [Fact]
+    public async Task A_bad_worker_id_or_body_is_422_in_list_form_saying_where()
+    {
+        await using var host = await JobKit.StartAsync();
+        var longId = await host.Client.HeartbeatAsync(new string('w', 129), ["exif"], 1);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, longId.StatusCode);
+        var item = (await longId.ReadJsonAsync()).GetProperty("detail")[0];
+        Assert.Equal(["path", "worker_id"], item.GetProperty("loc").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("worker_id is at most 128 characters", item.Str("msg"));
+        Assert.Equal("string_too_long", item.Str("type"));
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.HeartbeatAsync(new string('w', 128), ["exif"], 1)).StatusCode);
+
+        var negative = await host.Client.HeartbeatAsync("w1", ["exif"], -1);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, negative.StatusCode);
+        item = (await negative.ReadJsonAsync()).GetProperty("detail")[0];
+        Assert.Equal(["body", "idle_count"], item.GetProperty("loc").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("greater_than_equal", item.Str("type"));
+    }
 }

@@ -10,6 +10,7 @@ using Store.Http;
 using Store.Jobs.Shared;
 using Store.Media;
 using Store.Storage;
+using Store.Worker;
 
 namespace Store.Hosting;
 
@@ -40,7 +41,8 @@ public static class StoreApp
         builder.Services.AddSingleton<IMediaInspector, MediaInspector>();
         builder.Services.AddSingleton<EntityFiles>();
         builder.Services.AddStoreAuth();
-        builder.Services.AddJobs(settings);
+        builder.Services.AddJobs();
+        builder.Services.AddBuiltinWorker(settings);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

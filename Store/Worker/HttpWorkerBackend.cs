@@ -112,6 +112,10 @@ public sealed class HttpWorkerBackend : IWorkerBackend, IDisposable
     {
         if (response.IsSuccessStatusCode) return;
         var body = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            throw new WorkerRefusedException(
+                $"The store refused this worker: {(int)response.StatusCode} {body}. A worker needs a valid token with the " +
+                "ai_inference_support permission (--token, or the STORE_TOKEN environment variable).");
         throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase} from {response.RequestMessage?.RequestUri}: {body}",
             null, response.StatusCode);
     }

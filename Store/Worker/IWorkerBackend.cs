@@ -31,3 +31,9 @@ public interface IWorkerBackend
 
 /// <summary>The store refused a report: the job was deleted, or its lease lapsed and it went back to the queue.</summary>
 public sealed class JobLostException(string message) : Exception(message);
+
+/// <summary>
+/// The store refused the worker itself (401/403: no token, a bad or expired one, or one without
+/// ai_inference_support). Retrying cannot help, so it ends the worker instead of being logged forever.
+/// </summary>
+public sealed class WorkerRefusedException(string message) : Exception(message);

@@ -18,7 +18,12 @@ public sealed record WorkerCommand(Uri Server, string? Token, IReadOnlyList<stri
           --id ID          worker id (default: <hostname>-<pid>)
           --heartbeat S    seconds between heartbeats (default 5); keep it under a third of the store's
                            WORKER_TTL_SECONDS and JOB_LEASE_SECONDS
+        An unreachable store or a 5xx is retried; a token the store refuses (401/403) stops the worker
+        with exit code 4.
         """;
+
+    /// <summary>The exit code when the store refuses the worker's token.</summary>
+    public const int RefusedExitCode = 4;
 
     public static WorkerCommand Parse(IReadOnlyList<string> args, Func<string, string?> env)
     {
@@ -93,7 +98,15 @@ public sealed record WorkerCommand(Uri Server, string? Token, IReadOnlyList<stri
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
         log.LogInformation("Worker {Id} serving {Tasks} for {Server}", command.WorkerId, string.Join(",", command.Tasks), command.Server);
-        await command.RunAsync(log, stop.Token);
+        try
+        {
+            await command.RunAsync(log, stop.Token);
+        }
+        catch (WorkerRefusedException e)
+        {
+            log.LogError("Worker {Id} stopped: {Reason}", command.WorkerId, e.Message);
+            return RefusedExitCode;
+        }
         log.LogInformation("Worker {Id} stopped", command.WorkerId);
         return 0;
     }

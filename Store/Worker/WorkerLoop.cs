@@ -16,25 +16,30 @@ public sealed record WorkerOptions(TimeSpan HeartbeatEvery, int ClaimWaitSeconds
 public sealed class WorkerLoop(IWorkerBackend backend, IReadOnlyDictionary<string, IComputeTask> tasks, WorkerOptions options, ILogger log)
 {
     volatile bool _busy;
+    WorkerRefusedException? _refused;
 
     IReadOnlyList<string> TaskNames => tasks.Keys.Order(StringComparer.Ordinal).ToList();
 
+    /// <exception cref="WorkerRefusedException">The store refused the worker's token; the loop stops at once.</exception>
     public async Task RunAsync(CancellationToken ct)
     {
         using var beatsStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // A refusal seen by the background heartbeats stops the main loop too.
+        using var refusal = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var work = refusal.Token;
         await BeatAsync(ct);
-        var beats = HeartbeatsAsync(beatsStop.Token);
+        var beats = HeartbeatsAsync(refusal, beatsStop.Token);
         try
         {
-            while (!ct.IsCancellationRequested)
+            while (!work.IsCancellationRequested)
             {
-                var job = await Attempt(() => backend.ClaimAsync(TaskNames, options.ClaimWaitSeconds, ct), "claim", ct);
+                var job = await Attempt(() => backend.ClaimAsync(TaskNames, options.ClaimWaitSeconds, work), "claim", work);
                 if (job is null) continue;
                 _busy = true;
-                await BeatAsync(ct);
-                await RunJobAsync(job, ct);
+                await BeatAsync(work);
+                await RunJobAsync(job, work);
                 _busy = false;
-                await BeatAsync(ct);
+                await BeatAsync(work);
             }
         }
         finally
@@ -44,6 +49,7 @@ public sealed class WorkerLoop(IWorkerBackend backend, IReadOnlyDictionary<strin
             try { await backend.SignOffAsync(CancellationToken.None); }
             catch (Exception e) { log.LogWarning("Worker {Worker} could not sign off: {Error}", backend.WorkerId, e.Message); }
         }
+        if (_refused is not null && !ct.IsCancellationRequested) throw _refused;
     }
 
     async Task RunJobAsync(Jobs.Shared.Job job, CancellationToken ct)
@@ -67,7 +73,7 @@ public sealed class WorkerLoop(IWorkerBackend backend, IReadOnlyDictionary<strin
                 output = await task.RunAsync(context, ct);
             }
             catch (TaskFailedException e) { failure = e.Message; }
-            catch (Exception e) when (e is not (OperationCanceledException or JobLostException))
+            catch (Exception e) when (e is not (OperationCanceledException or JobLostException or WorkerRefusedException))
             {
                 log.LogWarning(e, "Task {Task} of job {Job} failed", job.TaskType, job.JobId);
                 failure = $"{job.TaskType} failed: {e.Message}";
@@ -82,7 +88,7 @@ public sealed class WorkerLoop(IWorkerBackend backend, IReadOnlyDictionary<strin
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (JobLostException e) { log.LogWarning("Gave up job {Job}: {Reason}", job.JobId, e.Message); }
-        catch (Exception e)
+        catch (Exception e) when (e is not WorkerRefusedException)
         {
             // The store could not be told; the job's lease will lapse and it will be retried.
             log.LogError(e, "Could not report job {Job} to the store", job.JobId);
@@ -94,7 +100,7 @@ public sealed class WorkerLoop(IWorkerBackend backend, IReadOnlyDictionary<strin
         }
     }
 
-    async Task HeartbeatsAsync(CancellationToken ct)
+    async Task HeartbeatsAsync(CancellationTokenSource refusal, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(options.HeartbeatEvery);
         try
@@ -102,6 +108,11 @@ public sealed class WorkerLoop(IWorkerBackend backend, IReadOnlyDictionary<strin
             while (await timer.WaitForNextTickAsync(ct)) await BeatAsync(ct);
         }
         catch (OperationCanceledException) { }
+        catch (WorkerRefusedException e)
+        {
+            _refused = e;
+            await refusal.CancelAsync();
+        }
     }
 
     Task BeatAsync(CancellationToken ct) =>
@@ -116,6 +127,11 @@ public sealed class WorkerLoop(IWorkerBackend backend, IReadOnlyDictionary<strin
     {
         try { return await call(); }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { return default; }
+        catch (WorkerRefusedException e)
+        {
+            _refused ??= e;
+            throw;
+        }
         catch (Exception e)
         {
             log.LogWarning("Worker {Worker}: {What} failed: {Error}", backend.WorkerId, what, e.Message);

@@ -1,9 +1,19 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
 using Store.Http;
 using Store.Jobs.Shared;
 
 namespace Store.Admin.JobsCleanup;
+
+public sealed record CleanupQuery(int Days);
+
+public sealed class CleanupQueryValidator : AbstractValidator<CleanupQuery>
+{
+    public CleanupQueryValidator() =>
+        RuleFor(q => q.Days).GreaterThanOrEqualTo(1).WithMessage("Input should be greater than or equal to 1")
+            .WithErrorCode("greater_than_equal");
+}
 
 public static class JobsCleanupEndpoint
 {
@@ -17,7 +27,8 @@ public static class JobsCleanupEndpoint
     public static async Task<Results<Ok<CleanupResult>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         JobRetention retention, CancellationToken ct, int days = 7)
     {
-        if (days < 1) return Errors.Validation("query", "days", "Input should be greater than or equal to 1", "greater_than_equal");
+        var validation = new CleanupQueryValidator().Validate(new CleanupQuery(days));
+        if (!validation.IsValid) return Errors.Validation(validation, "query");
         return TypedResults.Ok(await retention.DeleteFinishedOlderThanAsync(days, ct));
     }
 }

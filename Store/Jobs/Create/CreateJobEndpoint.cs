@@ -12,7 +12,7 @@ public static class CreateJobEndpoint
     public static void MapCreateJob(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/compute/jobs/{task_type}", Handle)
             .RequireAccess(Access.Inference)
-            .Accepts<CreateJobRequest>("multipart/form-data")
+            .AddOpenApiOperationTransformer(CreateJobOpenApi.DescribeBody)
             .WithName("CreateJob")
             .WithSummary("Create a compute job from uploaded and referenced files")
             .WithDescription("Uploads land in jobs/<job_id>/input/ (names cleaned of path parts); external files are referenced in place " +
@@ -76,7 +76,7 @@ public static class CreateJobEndpoint
         }
     }
 
-    /// <summary>No body or another content type means no files (400 below); a broken multipart body is a 400 too.</summary>
+    /// <summary>No body or another content type (JSON, a urlencoded form…) means no files (400 below); a broken multipart body is a 400 too.</summary>
     static async Task<MultipartForm?> ReadFormAsync(HttpRequest request, JobFolders folders, CancellationToken ct)
     {
         if (!MultipartForm.IsMultipart(request)) return null;
@@ -87,6 +87,3 @@ public static class CreateJobEndpoint
         }
     }
 }
-
-/// <summary>Documents the multipart body for OpenAPI; the handler reads the body itself.</summary>
-public sealed record CreateJobRequest(IFormFileCollection? UploadFiles, string? ExternalFiles, int? Priority, string? Params);

@@ -22,6 +22,8 @@ public sealed partial record CreateJobForm(string TaskType, string? Priority, st
     public IReadOnlyList<ExternalFile> ExternalValue =>
         string.IsNullOrWhiteSpace(ExternalFiles) ? [] : ExternalFile.ListFrom(Parse(ExternalFiles)!.Value);
 
+    public const string ReservedTaskType = "claim";
+
     [GeneratedRegex("^[a-z0-9_]{1,64}$")]
     internal static partial Regex TaskTypePattern();
 
@@ -63,6 +65,11 @@ public sealed class CreateJobValidator : AbstractValidator<CreateJobForm>
         RuleFor(f => f.TaskType)
             .Must(t => CreateJobForm.TaskTypePattern().IsMatch(t))
             .WithMessage(f => $"Invalid task_type '{f.TaskType}': use 1 to 64 of a-z, 0-9 and _");
+        // The claim route only takes JSON, so any other body sent to it lands here; it must not become a job.
+        RuleFor(f => f.TaskType)
+            .NotEqual(CreateJobForm.ReservedTaskType)
+            .WithMessage("'claim' is reserved: POST /compute/jobs/claim claims a job with a JSON body " +
+                         "(Content-Type: application/json) and cannot create one");
         RuleFor(f => f.Priority)
             .Must(p => int.TryParse(p!.Trim(), out var v) && v is >= 0 and <= 10)
             .WithMessage("priority must be a whole number from 0 to 10")

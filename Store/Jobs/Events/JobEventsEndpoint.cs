@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
@@ -10,18 +9,15 @@ namespace Store.Jobs.Events;
 
 public static class JobEventsEndpoint
 {
-    /// <summary>Re-read now and then even without a signal, in case a change came from elsewhere.</summary>
-    static readonly TimeSpan Recheck = TimeSpan.FromSeconds(15);
-
     public static void MapJobEvents(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/compute/jobs/{job_id}/events", Handle)
             .RequireAccess(Access.Inference)
             .WithName("JobEvents")
             .WithSummary("Follow a job in real time (Server-Sent Events)")
-            .WithDescription("Sends the job body (event `job`) at once and on every change; the stream ends when the job " +
-                             "completes, fails or is deleted.");
+            .WithDescription("Sends the job body (event `job`) at once and on every change, and a `: keep-alive` comment " +
+                             "every 15 s while nothing changes; the stream ends when the job completes, fails or is deleted.");
 
-    public static async Task<Results<ServerSentEventsResult<Job>, NotFound<ErrorBody>>> Handle(
+    public static async Task<Results<JobEventStream, NotFound<ErrorBody>>> Handle(
         string job_id, HttpContext context, Db db, JobSignals signals, TimeProvider clock, IHostApplicationLifetime lifetime,
         CancellationToken ct)
     {
@@ -31,14 +27,21 @@ public static class JobEventsEndpoint
         }
         var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         context.Response.RegisterForDispose(stop);
-        return TypedResults.ServerSentEvents(Follow(job_id, db, signals, clock, stop.Token), eventType: "job");
+        var keepAlive = (context.RequestServices.GetService<JobEventsOptions>() ?? JobEventsOptions.Default).KeepAlive;
+        return new JobEventStream(Follow(job_id, db, signals, clock, keepAlive, stop.Token));
     }
 
-    /// <summary>Yields the job whenever it differs from what was last sent; ends quietly on a finished or missing job or on shutdown.</summary>
-    static async IAsyncEnumerable<Job> Follow(string jobId, Db db, JobSignals signals, TimeProvider clock,
+    /// <summary>
+    /// Yields the job's JSON whenever it differs from what was last sent, and null (a keep-alive) once nothing was
+    /// sent for <paramref name="keepAlive"/>; ends quietly on a finished or missing job or on shutdown. The signal is
+    /// shared by all jobs, so silence is measured by the clock, not by the absence of signals; the idle wake-up also
+    /// re-reads the job, in case a change came from elsewhere.
+    /// </summary>
+    static async IAsyncEnumerable<string?> Follow(string jobId, Db db, JobSignals signals, TimeProvider clock, TimeSpan keepAlive,
         [EnumeratorCancellation] CancellationToken ct)
     {
         string? last = null;
+        var lastSent = clock.GetUtcNow();
         while (!ct.IsCancellationRequested)
         {
             var next = signals.Next;
@@ -51,10 +54,16 @@ public static class JobEventsEndpoint
             if (text != last)
             {
                 last = text;
-                yield return job;
+                lastSent = clock.GetUtcNow();
+                yield return text;
             }
             if (job.IsFinished) yield break;
-            await JobSignals.WaitAsync(next, Recheck, clock, ct);
+            await JobSignals.WaitAsync(next, lastSent + keepAlive - clock.GetUtcNow(), clock, ct);
+            if (clock.GetUtcNow() - lastSent >= keepAlive && !ct.IsCancellationRequested)
+            {
+                lastSent = clock.GetUtcNow();
+                yield return null;
+            }
         }
     }
 }

@@ -16,6 +16,13 @@ public static class ImageFiles
 {
     public const int DefaultQuality = 90;
 
+    /// <summary>
+    /// Above this many pixels (about 1 GB as RGBA) an input fails its job instead of being decoded: a file of a
+    /// few MB can claim a 25000x25000 canvas, and the built-in worker decodes in the service's own process.
+    /// The same bound as the store's uploads (Store.Media.PixelHash.MaxPixels), kept apart because a worker is its own program.
+    /// </summary>
+    public const long MaxPixels = 250_000_000;
+
     /// <summary>The formats a job may ask for, by the names clients use.</summary>
     public static readonly IReadOnlyList<string> FormatNames = ["png", "jpeg", "jpg", "webp", "gif", "bmp", "tiff", "tif"];
 
@@ -25,6 +32,13 @@ public static class ImageFiles
         try
         {
             await using var stream = File.OpenRead(input.LocalPath);
+            // The header alone tells the canvas size; decoding is only paid for when it is affordable.
+            var header = await Image.IdentifyAsync(stream, ct)
+                         ?? throw new UnknownImageFormatException("unknown image format");
+            if ((long)header.Width * header.Height > MaxPixels)
+                throw new TaskFailedException($"{input.Filename} is too large to process: {header.Width}x{header.Height} pixels, " +
+                                              $"the limit is {MaxPixels / 1_000_000} megapixels");
+            stream.Position = 0;
             var (image, format) = await Image.LoadWithFormatAsync(stream, ct);
             image.Mutate(x => x.AutoOrient());
             return (image, format);

@@ -21,6 +21,14 @@ public sealed class HeartbeatValidator : AbstractValidator<HeartbeatRequest>
     }
 }
 
+/// <summary>The path's worker_id, checked on its own so its errors say they come from the path.</summary>
+public sealed record HeartbeatPath(string WorkerId);
+
+public sealed class HeartbeatPathValidator : AbstractValidator<HeartbeatPath>
+{
+    public HeartbeatPathValidator() => RuleFor(p => p.WorkerId).ValidWorkerId();
+}
+
 public static class HeartbeatEndpoint
 {
     public static void MapWorkerHeartbeat(this IEndpointRouteBuilder routes) =>
@@ -34,8 +42,8 @@ public static class HeartbeatEndpoint
     public static async Task<Results<Ok<HeartbeatResponse>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         string worker_id, HeartbeatRequest request, JobQueue queue, CancellationToken ct)
     {
-        if (worker_id.Length > WorkerReports.MaxWorkerIdLength)
-            return Errors.Validation("path", "worker_id", $"worker_id is at most {WorkerReports.MaxWorkerIdLength} characters", "string_too_long");
+        var path = new HeartbeatPathValidator().Validate(new HeartbeatPath(worker_id));
+        if (!path.IsValid) return Errors.Validation(path, "path");
         var validation = new HeartbeatValidator().Validate(request);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
