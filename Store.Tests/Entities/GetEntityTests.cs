@@ -64,6 +64,30 @@ public sealed class GetEntityTests
     }
 
     [Fact]
+    public async Task Version_below_one_names_the_bound()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var created = await host.Client.CreateCollectionAsync();
+        var msg = await Expect.ShapeErrorAsync(await host.Client.GetEntityAsync(created.Id(), "?version=0"), "greater_than_equal", "query", "version");
+        Assert.Equal("Input should be greater than or equal to 1", msg);
+    }
+
+    [Fact]
+    public async Task Head_answers_like_get_without_a_body()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var created = await host.Client.CreateCollectionAsync();
+        var found = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/entities/{created.Id()}"), Ct);
+        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        Assert.Equal("application/json", found.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await found.Content.ReadAsByteArrayAsync(Ct));
+        var missing = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/entities/999"), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var badVersion = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/entities/{created.Id()}?version=0"), Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badVersion.StatusCode);
+    }
+
+    [Fact]
     public async Task Soft_deleted_entity_is_still_returned()
     {
         await using var host = await OpenStore.StartAsync();
