@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 using Store.Tests.Auth;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Admin;
+namespace Store.Tests.Admin.Config;
 
 /// <summary>GET /admin/config and PUT /admin/config/read-auth: the runtime read-auth switch (contract sections 3, 5, 7).</summary>
 public sealed class AdminConfigTests

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Shared;
 
 /// <summary>The entity operations document what they really take and answer (the snapshot shows everything; these say why it matters).</summary>
 public sealed class EntityOpenApiTests

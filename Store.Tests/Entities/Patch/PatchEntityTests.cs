@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Patch;
 
 public sealed class PatchEntityTests
 {
