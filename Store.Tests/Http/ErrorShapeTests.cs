@@ -35,16 +35,30 @@ public sealed class ErrorShapeTests
     }
 
     [Theory]
+    [InlineData("POST", "/entities", "application/json")]
+    [InlineData("PUT", "/entities/1", "application/json")]
+    [InlineData("POST", "/entities", "text/plain")]
+    [InlineData("PUT", "/entities/1", "application/x-www-form-urlencoded")]
+    public async Task Another_content_type_where_a_multipart_form_is_expected_is_a_422_in_list_form(string method, string path, string contentType)
+    {
+        await using var host = await OpenStore.StartAsync();
+        await host.Client.CreateCollectionAsync("kept");
+        var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Raw("""{"is_collection": true, "label": "x"}""", contentType) };
+        var msg = await Expect.ShapeErrorAsync(await host.Client.SendAsync(request, Ct), "model_attributes_type", "body");
+        Assert.Contains("multipart/form-data", msg);
+        Assert.Contains(contentType, msg);
+        Assert.Equal(["kept"], (await host.Client.GetOkAsync("/entities")).GetProperty("items").EnumerateArray().Select(e => e.Str("label")));
+    }
+
+    [Theory]
     [InlineData("POST", "/entities")]
     [InlineData("PUT", "/entities/1")]
-    public async Task Json_where_a_form_is_expected_is_a_client_error(string method, string path)
+    public async Task No_body_where_a_multipart_form_is_expected_is_a_422_missing(string method, string path)
     {
         await using var host = await OpenStore.StartAsync();
         await host.Client.CreateCollectionAsync();
-        var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Raw("""{"is_collection": true, "label": "x"}""", "application/json") };
-        var response = await host.Client.SendAsync(request, Ct);
-        Assert.InRange((int)response.StatusCode, 400, 499);
-        await Expect.DetailAsync(response, response.StatusCode);
+        var response = await host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
+        await Expect.ShapeErrorAsync(response, "missing", "body");
     }
 
     [Theory]
@@ -92,12 +106,14 @@ public sealed class ErrorShapeTests
     }
 
     [Fact]
-    public async Task Missing_content_type_is_a_client_error()
+    public async Task Missing_content_type_is_a_422_in_list_form()
     {
         await using var host = await OpenStore.StartAsync();
-        var response = await host.Client.PostAsync("/entities", Raw("", null), Ct);
-        Assert.InRange((int)response.StatusCode, 400, 499);
-        await Expect.DetailAsync(response, response.StatusCode);
+        // An empty body is no body at all; one with text but no Content-Type is of the wrong kind.
+        await Expect.ShapeErrorAsync(await host.Client.PostAsync("/entities", Raw("", null), Ct), "missing", "body");
+        var msg = await Expect.ShapeErrorAsync(await host.Client.PostAsync("/entities", Raw("is_collection=true", null), Ct), "model_attributes_type", "body");
+        Assert.Contains("without a Content-Type", msg);
+        Assert.Empty((await host.Client.GetOkAsync("/entities")).Ids());
     }
 
     [Fact]
@@ -117,9 +133,9 @@ public sealed class ErrorShapeTests
         await using var host = await OpenStore.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("kept");
         var longKey = new FormUrlEncodedContent([new(new string('k', 5000), "v")]);
-        await Expect.ValidationAsync(await host.Client.PatchAsync($"/entities/{folder.Id()}", longKey, Ct));
+        await Expect.ShapeErrorAsync(await host.Client.PatchAsync($"/entities/{folder.Id()}", longKey, Ct), "value_error", "body");
         var manyFields = new FormUrlEncodedContent(Enumerable.Range(0, 2000).Select(i => new KeyValuePair<string, string>($"f{i}", "v")));
-        await Expect.ValidationAsync(await host.Client.PatchAsync($"/entities/{folder.Id()}", manyFields, Ct));
+        await Expect.ShapeErrorAsync(await host.Client.PatchAsync($"/entities/{folder.Id()}", manyFields, Ct), "value_error", "body");
         Assert.Equal("kept", (await host.Client.GetOkAsync($"/entities/{folder.Id()}")).Str("label"));
     }
 

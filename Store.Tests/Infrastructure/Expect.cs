@@ -45,4 +45,14 @@ public static class Expect
                 item.GetProperty("loc").EnumerateArray().Select(l => l.ToString()).SequenceEqual(loc));
         return items;
     }
+
+    /// <summary>The 422 list form with exactly one item, of this type at exactly this loc; returns its msg.</summary>
+    public static async Task<string> ShapeErrorAsync(HttpResponseMessage response, string type, params string[] loc)
+    {
+        var items = await ValidationAsync(response);
+        var item = Assert.Single(items.EnumerateArray());
+        Assert.Equal(type, item.GetProperty("type").GetString());
+        Assert.Equal(loc, item.GetProperty("loc").EnumerateArray().Select(l => l.ToString()).ToArray());
+        return item.GetProperty("msg").GetString()!;
+    }
 }

@@ -4,7 +4,7 @@ using Store.Http;
 
 namespace Store.Hosting;
 
-/// <summary>Document metadata, and the two 422 forms the contract allows, shown as one oneOf.</summary>
+/// <summary>Document metadata, request bodies the handlers read themselves, and the two 422 forms the contract allows, shown as one oneOf.</summary>
 public static class OpenApiSetup
 {
     public static void Configure(OpenApiOptions options)
@@ -17,6 +17,7 @@ public static class OpenApiSetup
                 + "Errors are {\"detail\": \"text\"}; a request of the wrong shape gets 422 with the list form.";
             return Task.CompletedTask;
         });
+        options.AddOperationTransformer(DocumentBodies);
         options.AddOperationTransformer(async (operation, context, ct) =>
         {
             if (operation.Responses is null || !operation.Responses.TryGetValue("422", out var response)) return;
@@ -45,5 +46,24 @@ public static class OpenApiSetup
                 concrete.Content = content;
             }
         });
+    }
+
+    /// <summary>Request bodies declared with <see cref="BodyDocs"/>, each schema registered once as a component.</summary>
+    static async Task DocumentBodies(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var bodies = context.Description.ActionDescriptor.EndpointMetadata.OfType<DocumentedBody>().ToList();
+        if (bodies.Count == 0) return;
+        var content = new Dictionary<string, OpenApiMediaType>();
+        foreach (var body in bodies)
+        {
+            var schemas = new List<IOpenApiSchema>();
+            foreach (var type in body.Schemas)
+            {
+                context.Document?.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, ct));
+                schemas.Add(new OpenApiSchemaReference(type.Name, context.Document));
+            }
+            content[body.ContentType] = new OpenApiMediaType { Schema = schemas.Count == 1 ? schemas[0] : new OpenApiSchema { OneOf = schemas } };
+        }
+        operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
     }
 }

@@ -31,10 +31,13 @@ public static class Errors
     public static UnprocessableEntity<ValidationErrorBody> Validation(string location, string field, string message, string type = "value_error") =>
         Validation([new ValidationItem([location, field], message, type)]);
 
-    /// <summary>Maps FluentValidation failures to the list form; the property name is the wire field name.</summary>
+    /// <summary>
+    /// Maps FluentValidation failures to the list form; the property name is the wire field name, and an
+    /// empty one means the whole <paramref name="location"/> (a body that is not an object, say).
+    /// </summary>
     public static UnprocessableEntity<ValidationErrorBody> Validation(ValidationResult result, string location) =>
         Validation(result.Errors.Select(e => new ValidationItem(
-            [location, e.PropertyName],
+            string.IsNullOrEmpty(e.PropertyName) ? [location] : [location, e.PropertyName],
             e.ErrorMessage,
             string.IsNullOrEmpty(e.ErrorCode) || e.ErrorCode.EndsWith("Validator") ? "value_error" : e.ErrorCode)));
 }

@@ -49,6 +49,7 @@ public static partial class ErrorHandling
             Errors.Detail(StatusCodes.Status413PayloadTooLarge, "Request body too large"),
         BadHttpRequestException bad => BindingFailure(bad),
         ClientError client => Errors.Detail(client.StatusCode, client.Message),
+        RequestShapeError shape => Errors.Validation(shape.Items),
         OperationCanceledException or IOException when context.RequestAborted.IsCancellationRequested =>
             Errors.Detail(499, "Client closed request"),
         _ => null,

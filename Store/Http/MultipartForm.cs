@@ -28,11 +28,15 @@ public sealed class MultipartForm : IAsyncDisposable
     public static bool IsMultipart(HttpRequest request) =>
         request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
 
-    /// <summary>Reads the body; <paramref name="tempDir"/> must be on the same filesystem as the final home so a rename is enough.</summary>
+    /// <summary>
+    /// Reads the body; no body or another content type is the 422 list form (a wrong shape), a broken body the
+    /// 422 detail form. <paramref name="tempDir"/> must be on the same filesystem as the final home so a rename is enough.
+    /// </summary>
     public static async Task<MultipartForm> ReadAsync(HttpRequest request, string tempDir, CancellationToken ct)
     {
-        if (!IsMultipart(request) || !MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType))
-            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Expected a multipart/form-data body");
+        if (!IsMultipart(request)) throw new RequestShapeError(RequestShape.Problem(request, "a multipart/form-data body"));
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType))
+            throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Malformed multipart/form-data Content-Type");
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
             throw new ClientError(StatusCodes.Status422UnprocessableEntity, "The multipart body has no boundary");

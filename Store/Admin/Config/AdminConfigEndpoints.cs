@@ -26,7 +26,7 @@ public static class AdminConfigEndpoints
 
         routes.MapPut("/admin/config/read-auth", SetReadAuth)
             .RequireAccess(Access.Admin)
-            .Accepts<SetReadAuthRequest>("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+            .DocumentsBody<SetReadAuthRequest>("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
             .WithName("SetReadAuth")
             .WithSummary("Turn read authentication on or off at once; the choice is stored and wins over READ_AUTH_ENABLED")
             .WithDescription("JSON {\"enabled\": true} or a form with enabled=true. Answers with the same body as GET /admin/config.");
@@ -38,8 +38,9 @@ public static class AdminConfigEndpoints
     public static async Task<Results<Ok<AdminConfig>, UnprocessableEntity<ValidationErrorBody>>> SetReadAuth(
         HttpContext context, ReadAuthSwitch readAuth, MediaStorage storage, CancellationToken ct)
     {
-        var input = await ReadAuthInput.ReadAsync(context.Request, storage.TempDir, ct);
-        if (input.Problem is { } problem) return Errors.Validation([problem]);
+        var input = ReadAuthInput.From(await JsonOrForm.ReadAsync(context.Request, storage.TempDir, ct));
+        var validation = new ReadAuthValidator().Validate(input);
+        if (!validation.IsValid) return Errors.Validation(validation, "body");
         var state = await readAuth.SetAsync(input.Enabled, context.CallerId(), ct);
         return TypedResults.Ok(AdminConfig.From(state));
     }

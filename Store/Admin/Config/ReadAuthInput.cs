@@ -3,54 +3,31 @@ using Store.Http;
 
 namespace Store.Admin.Config;
 
-/// <summary>The <c>enabled</c> value of PUT /admin/config/read-auth, read from JSON or a form, or what is wrong with the body.</summary>
-public sealed record ReadAuthInput(bool Enabled, ValidationItem? Problem)
+/// <summary>
+/// The body of PUT /admin/config/read-auth as received: the <c>enabled</c> value as text with its JSON kind
+/// (a form sends text), judged by <see cref="ReadAuthValidator"/>.
+/// </summary>
+public sealed record ReadAuthInput(JsonOrForm Body, bool Sent, string? Text, JsonValueKind Kind)
 {
-    static ReadAuthInput Wrong(string msg, string type, params object[] loc) => new(false, new ValidationItem(loc, msg, type));
-
-    static readonly ReadAuthInput Missing = Wrong("Field required", "missing", "body", "enabled");
-    static readonly ReadAuthInput NotBool = Wrong("Input should be a valid boolean", "bool_parsing", "body", "enabled");
-
-    public static async Task<ReadAuthInput> ReadAsync(HttpRequest request, string tempDir, CancellationToken ct)
+    public static ReadAuthInput From(JsonOrForm body)
     {
-        if (MultipartForm.IsMultipart(request))
-        {
-            await using var form = await MultipartForm.ReadAsync(request, tempDir, ct);
-            return FromText(form.Field("enabled"));
-        }
-        if (request.HasFormContentType)
-        {
-            var form = await request.ReadFormAsync(ct);
-            return FromText(form.TryGetValue("enabled", out var value) ? value.ToString() : null);
-        }
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            return FromJson(json.RootElement);
-        }
-        catch (JsonException)
-        {
-            return Wrong("Body should be JSON {\"enabled\": true|false} or a form with enabled", "json_invalid", "body");
-        }
+        if (body.Kind == BodyKind.Form)
+            return body.Fields.TryGetValue("enabled", out var text) ? new(body, true, text, JsonValueKind.String) : new(body, false, null, JsonValueKind.Undefined);
+        if (body.Kind != BodyKind.Object || !body.Json.TryGetProperty("enabled", out var enabled)) return new(body, false, null, JsonValueKind.Undefined);
+        return new(body, true, enabled.ValueKind == JsonValueKind.String ? enabled.GetString() : enabled.GetRawText(), enabled.ValueKind);
     }
 
-    /// <summary>A form sends text: true/false or 1/0, any case, as everywhere else in the store.</summary>
-    static ReadAuthInput FromText(string? raw) =>
-        raw is null ? Missing : FormValues.TryBool(raw, out var value) ? new ReadAuthInput(value, null) : NotBool;
-
-    /// <summary>JSON booleans, and the same lenient text and 0/1 the form takes (as the Python service's pydantic did).</summary>
-    static ReadAuthInput FromJson(JsonElement root)
+    /// <summary>
+    /// JSON booleans, and the same lenient text and 0/1 a form takes (true/false, 1/0, any case), as the Python
+    /// service's pydantic did; only meaningful once the validator passed.
+    /// </summary>
+    public bool Enabled => Kind switch
     {
-        if (root.ValueKind != JsonValueKind.Object)
-            return Wrong("Input should be a valid dictionary or object", "model_attributes_type", "body");
-        if (!root.TryGetProperty("enabled", out var enabled)) return Missing;
-        return enabled.ValueKind switch
-        {
-            JsonValueKind.True => new ReadAuthInput(true, null),
-            JsonValueKind.False => new ReadAuthInput(false, null),
-            JsonValueKind.String => FromText(enabled.GetString()),
-            JsonValueKind.Number when enabled.TryGetInt32(out var n) && n is 0 or 1 => new ReadAuthInput(n == 1, null),
-            _ => NotBool,
-        };
-    }
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => FormValues.TryBool(Text, out var value) && value,
+    };
+
+    public bool IsBoolean => Kind is JsonValueKind.True or JsonValueKind.False
+        || Kind is JsonValueKind.String or JsonValueKind.Number && FormValues.TryBool(Text, out _);
 }

@@ -12,7 +12,7 @@ public static class CreateEntityEndpoint
     public static void MapCreateEntity(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/entities", Handle)
             .RequireAccess(Access.EntityWrite)
-            .Accepts<CreateEntityRequest>("multipart/form-data")
+            .DocumentsBody<CreateEntityRequest>("multipart/form-data")
             .WithName("CreateEntity")
             .WithSummary("Create a collection or upload a media item")
             .WithDescription("Same content as an existing entity creates nothing and answers 200 with that entity.");

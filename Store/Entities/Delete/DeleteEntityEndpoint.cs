@@ -19,15 +19,15 @@ public static class DeleteEntityEndpoint
     public static async Task<Results<NoContent, NotFound<ErrorBody>, Conflict<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         long entity_id, string? recursive, Db db, MediaStorage storage, CancellationToken ct)
     {
-        var deep = false;
-        if (recursive is not null && !FormValues.TryBool(recursive, out deep))
-            return Errors.Validation("query", "recursive", "Input should be a valid boolean", "bool_parsing");
+        var query = new DeleteEntityQuery(recursive);
+        var validation = new DeleteEntityValidator().Validate(query);
+        if (!validation.IsValid) return Errors.Validation(validation, "query");
 
         await using var connection = await db.OpenAsync(ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         var isCollection = await DeleteEntitySql.IsCollectionAsync(connection, tx, entity_id);
         if (isCollection is null) return Errors.NotFound("Entity not found");
-        if (isCollection is true && !deep && await DeleteEntitySql.ChildCountAsync(connection, tx, entity_id) is var children and > 0)
+        if (isCollection is true && !query.Deep && await DeleteEntitySql.ChildCountAsync(connection, tx, entity_id) is var children and > 0)
             return Errors.Conflict($"Collection {entity_id} has {children} children; delete them first or pass recursive=true");
 
         var doomed = await DeleteEntitySql.SubtreeAsync(connection, tx, entity_id);

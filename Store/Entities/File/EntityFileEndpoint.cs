@@ -16,8 +16,9 @@ public static class EntityFileEndpoint
     {
         routes.MapGet(Pattern, Handle)
             .RequireAccess(Access.EntityRead)
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
-            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            // The body is the stored file in its own type (image/jpeg, video/mp4…); octet-stream stands for all of them.
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+            .Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
             .Produces(StatusCodes.Status304NotModified)
             .Produces(StatusCodes.Status416RangeNotSatisfiable)
             .WithName("GetEntityFile")

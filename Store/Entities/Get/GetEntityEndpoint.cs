@@ -9,17 +9,24 @@ namespace Store.Entities.Get;
 
 public static class GetEntityEndpoint
 {
-    public static void MapGetEntity(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/entities/{entity_id:long}", Handle)
+    const string Pattern = "/entities/{entity_id:long}";
+
+    public static void MapGetEntity(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(Pattern, Handle)
             .RequireAccess(Access.EntityRead)
             .WithName("GetEntity")
             .WithSummary("Read one entity, or one of its versions")
-            .WithDescription("A soft-deleted entity is still returned, with is_deleted true. `version=N` returns it as it was at version N.");
+            .WithDescription("A soft-deleted entity is still returned, with is_deleted true. `version=N` returns it as it was at version N. HEAD answers the same status and headers without the body.");
+        // HEAD lets a client ask whether an entity exists cheaply; Kestrel drops the body, and the operation id stays GET's.
+        routes.MapMethods(Pattern, [HttpMethods.Head], Handle).RequireAccess(Access.EntityRead).ExcludeFromDescription();
+    }
 
     public static async Task<Results<Ok<Entity>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         long entity_id, int? version, Db db, CancellationToken ct)
     {
-        if (version is < 1) return Errors.Validation("query", "version", "Input should be greater than or equal to 1", "greater_than_equal");
+        var validation = new GetEntityValidator().Validate(new GetEntityQuery(version));
+        if (!validation.IsValid) return Errors.Validation(validation, "query");
         await using var connection = await db.OpenAsync(ct);
         var current = await connection.QuerySingleOrDefaultAsync<Entity>(
             "SELECT * FROM entities WHERE id = @entity_id", new { entity_id });

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
 using Store.Auth;
@@ -13,7 +12,8 @@ public static class PatchEntityEndpoint
     public static void MapPatchEntity(this IEndpointRouteBuilder routes) =>
         routes.MapPatch("/entities/{entity_id:long}", Handle)
             .RequireAccess(Access.EntityWrite)
-            .Accepts<PatchEntityRequest>("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
+            .DocumentsBody("application/json", typeof(PatchEntityRequest), typeof(PatchEntityWrappedRequest))
+            .DocumentsBody<PatchEntityRequest>("multipart/form-data", "application/x-www-form-urlencoded")
             .WithName("PatchEntity")
             .WithSummary("Change only the fields sent; is_deleted=true is the soft delete")
             .WithDescription("JSON as {\"label\": ...} or {\"body\": {...}}, or a form. An explicit null clears a field.");
@@ -21,8 +21,7 @@ public static class PatchEntityEndpoint
     public static async Task<Results<Ok<Entity>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>, UnprocessableEntity<ErrorBody>>> Handle(
         long entity_id, HttpContext context, Db db, EntityFiles files, CancellationToken ct)
     {
-        var input = await ReadAsync(context.Request, files.TempDir, ct);
-        if (input is null) return Errors.Validation("body", "body", "Body should be a JSON object or a form", "model_attributes_type");
+        var input = PatchEntityInput.From(await JsonOrForm.ReadAsync(context.Request, files.TempDir, ct));
         var validation = new PatchEntityValidator().Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
@@ -46,37 +45,5 @@ public static class PatchEntityEndpoint
         var saved = await PatchEntitySql.UpdateAsync(connection, tx, patched);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(saved);
-    }
-
-    /// <summary>Null when the body is neither a JSON object nor a form (malformed JSON included).</summary>
-    static async Task<PatchEntityInput?> ReadAsync(HttpRequest request, string tempDir, CancellationToken ct)
-    {
-        if (MultipartForm.IsMultipart(request))
-        {
-            await using var form = await MultipartForm.ReadAsync(request, tempDir, ct);
-            return PatchEntityInput.FromForm(new MultipartFormLike(form.Fields.ToDictionary(f => f.Key, f => f.Value[^1])));
-        }
-        if (request.HasFormContentType)
-        {
-            try
-            {
-                var form = await request.ReadFormAsync(ct);
-                return PatchEntityInput.FromForm(new MultipartFormLike(form.ToDictionary(f => f.Key, f => f.Value.ToString())));
-            }
-            catch (InvalidDataException)
-            {
-                // Beyond the form reader's limits (key length, value count): the client's mistake, not a fault.
-                return null;
-            }
-        }
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            return json.RootElement.ValueKind == JsonValueKind.Object ? PatchEntityInput.FromJson(json.RootElement.Clone()) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FluentValidation;
 using Store.Http;
 
 namespace Store.Entities.Patch;
@@ -15,24 +14,34 @@ public readonly record struct PatchField(bool Sent, string? Text, JsonValueKind 
 
 /// <summary>
 /// The body of PATCH /entities/{id}, from JSON (<c>{"label": ...}</c> or <c>{"body": {...}}</c>) or from a form.
-/// Only the fields sent change; an explicit null clears.
+/// Only the fields sent change; an explicit null clears. <see cref="Body"/> and <see cref="Wrapper"/> keep
+/// what the validator needs to refuse a body of the wrong shape.
 /// </summary>
-public sealed record PatchEntityInput(PatchField Label, PatchField Description, PatchField ParentId, PatchField IsDeleted)
+public sealed record PatchEntityInput(JsonOrForm Body, PatchField Wrapper, PatchField Label, PatchField Description, PatchField ParentId, PatchField IsDeleted)
 {
     public long? Parent => FormValues.TryOptionalLong(ParentId.Text, out var v) ? v : null;
     public bool Deleted => FormValues.TryBool(IsDeleted.Text, out var v) && v;
 
-    public static PatchEntityInput FromJson(JsonElement root)
+    public static PatchEntityInput From(JsonOrForm body) => body.Kind switch
     {
-        // The first implementation took the fields wrapped in "body"; the CL clients still send both shapes.
-        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("body", out var inner) && inner.ValueKind == JsonValueKind.Object)
-            root = inner;
-        if (root.ValueKind != JsonValueKind.Object) return new(PatchField.Absent, PatchField.Absent, PatchField.Absent, new(true, null, root.ValueKind));
-        return new(Json(root, "label"), Json(root, "description"), Json(root, "parent_id"), Json(root, "is_deleted"));
-    }
+        BodyKind.Object => FromJson(body),
+        BodyKind.Form => new(body, PatchField.Absent, Form(body, "label"), Form(body, "description"), Form(body, "parent_id"), Form(body, "is_deleted")),
+        _ => new(body, PatchField.Absent, PatchField.Absent, PatchField.Absent, PatchField.Absent, PatchField.Absent),
+    };
 
-    public static PatchEntityInput FromForm(MultipartFormLike form) =>
-        new(Form(form, "label"), Form(form, "description"), Form(form, "parent_id"), Form(form, "is_deleted"));
+    static PatchEntityInput FromJson(JsonOrForm body)
+    {
+        var root = body.Json;
+        // The first implementation took the fields wrapped in "body"; the CL clients still send both shapes.
+        // No entity field is named "body", so the key always means the wrapper; anything but an object there is refused.
+        var wrapper = Json(root, "body");
+        if (wrapper.Sent)
+        {
+            if (wrapper.Kind != JsonValueKind.Object) return new(body, wrapper, PatchField.Absent, PatchField.Absent, PatchField.Absent, PatchField.Absent);
+            root = root.GetProperty("body");
+        }
+        return new(body, wrapper, Json(root, "label"), Json(root, "description"), Json(root, "parent_id"), Json(root, "is_deleted"));
+    }
 
     static PatchField Json(JsonElement obj, string name)
     {
@@ -46,23 +55,16 @@ public sealed record PatchEntityInput(PatchField Label, PatchField Description, 
         return new(true, text, value.ValueKind);
     }
 
-    static PatchField Form(MultipartFormLike form, string name) =>
-        form.TryGetValue(name, out var text) ? new(true, text, JsonValueKind.String) : PatchField.Absent;
-}
-
-/// <summary>Form fields by name, from a multipart or urlencoded body.</summary>
-public sealed class MultipartFormLike(IReadOnlyDictionary<string, string> fields)
-{
-    public bool TryGetValue(string name, out string? value)
+    /// <summary>A form cannot carry null: an empty value or the word null clears the field.</summary>
+    static PatchField Form(JsonOrForm body, string name)
     {
-        var found = fields.TryGetValue(name, out var raw);
-        // A form cannot carry null: an empty value or the word null clears the field.
-        value = raw is null || raw.Length == 0 || raw.Equals("null", StringComparison.OrdinalIgnoreCase) ? null : raw;
-        return found;
+        if (!body.Fields.TryGetValue(name, out var raw)) return PatchField.Absent;
+        var text = raw.Length == 0 || raw.Equals("null", StringComparison.OrdinalIgnoreCase) ? null : raw;
+        return new(true, text, JsonValueKind.String);
     }
 }
 
-/// <summary>Documents the JSON body for OpenAPI: every field optional, null clears it.</summary>
+/// <summary>Documents the body for OpenAPI: every field optional, null clears it.</summary>
 public sealed class PatchEntityRequest
 {
     public string? Label { get; init; }
@@ -72,17 +74,8 @@ public sealed class PatchEntityRequest
     public bool? IsDeleted { get; init; }
 }
 
-public sealed class PatchEntityValidator : AbstractValidator<PatchEntityInput>
+/// <summary>Documents the wrapped JSON shape the first implementation took: <c>{"body": {...}}</c>.</summary>
+public sealed class PatchEntityWrappedRequest
 {
-    public PatchEntityValidator()
-    {
-        RuleFor(p => p.Label).Must(f => !f.Sent || f.Kind is JsonValueKind.String or JsonValueKind.Null)
-            .WithMessage("Input should be a valid string").WithErrorCode("string_type");
-        RuleFor(p => p.Description).Must(f => !f.Sent || f.Kind is JsonValueKind.String or JsonValueKind.Null)
-            .WithMessage("Input should be a valid string").WithErrorCode("string_type");
-        RuleFor(p => p.ParentId).Must(f => !f.Sent || f.Kind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Object or JsonValueKind.Array) && FormValues.TryOptionalLong(f.Text, out _))
-            .WithMessage("Input should be a valid integer").WithErrorCode("int_parsing");
-        RuleFor(p => p.IsDeleted).Must(f => !f.Sent || f.Text is not null && FormValues.TryBool(f.Text, out _))
-            .WithMessage("Input should be a valid boolean").WithErrorCode("bool_parsing");
-    }
+    public required PatchEntityRequest Body { get; init; }
 }

@@ -12,7 +12,7 @@ public static class ReplaceEntityEndpoint
     public static void MapReplaceEntity(this IEndpointRouteBuilder routes) =>
         routes.MapPut("/entities/{entity_id:long}", Handle)
             .RequireAccess(Access.EntityWrite)
-            .Accepts<ReplaceEntityRequest>("multipart/form-data")
+            .DocumentsBody<ReplaceEntityRequest>("multipart/form-data")
             .WithName("ReplaceEntity")
             .WithSummary("Replace an entity's fields, and for a media item optionally its file")
             .WithDescription("description and parent_id take the values sent (absent means null). A new file equal to another entity's content answers 409.");

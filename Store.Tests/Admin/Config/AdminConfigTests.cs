@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 using Store.Tests.Auth;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Admin;
+namespace Store.Tests.Admin.Config;
 
 /// <summary>GET /admin/config and PUT /admin/config/read-auth: the runtime read-auth switch (contract sections 3, 5, 7).</summary>
 public sealed class AdminConfigTests
@@ -99,7 +99,11 @@ public sealed class AdminConfigTests
         { "json", """{"enabled": [true]}""", "bool_parsing" },
         { "json", "[true]", "model_attributes_type" },
         { "json", "{not json", "json_invalid" },
-        { "json", "", "json_invalid" },
+        { "json", "", "missing" },
+        { "none", "", "missing" },
+        { "text", """{"enabled": true}""", "model_attributes_type" },
+        { "urlencoded", "enabled=", "bool_parsing" },
+        { "urlencoded", "enabled=true&enabled=maybe", "bool_parsing" },
         { "urlencoded", "other=true", "missing" },
         { "urlencoded", "enabled=maybe", "bool_parsing" },
         { "multipart", "yes please", "bool_parsing" },
@@ -211,11 +215,31 @@ public sealed class AdminConfigTests
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/entities", Ct)).StatusCode);
     }
 
+    public static TheoryData<string> OversizedForms => new()
+    {
+        new string('k', 3000) + "=true",
+        string.Join('&', Enumerable.Range(0, 2000).Select(i => $"f{i}=v")) + "&enabled=true",
+    };
+
+    [Theory]
+    [MemberData(nameof(OversizedForms))]
+    public async Task A_form_beyond_the_form_limits_is_a_422_in_list_form_not_a_500(string form)
+    {
+        using var key = TestKey.Create();
+        await using var host = await AuthHost.StartAsync(key);
+        using var admin = host.As(key.Token(isAdmin: true));
+        var response = await admin.PutAsync("/admin/config/read-auth", Body("urlencoded", form), Ct);
+        Assert.Contains("limit", await Expect.ShapeErrorAsync(response, "value_error", "body"));
+        Assert.False((await Config(admin)).GetProperty("read_auth_enabled").GetBoolean());
+    }
+
     static HttpContent Body(string kind, string body) => kind switch
     {
         "json" => JsonBody(body),
         "urlencoded" => new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
         "multipart" => Forms.Fields(("enabled", body)),
+        "text" => new StringContent(body, Encoding.UTF8, "text/plain"),
+        "none" => null!,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Replace;
 
 public sealed class ReplaceEntityTests
 {

@@ -2,7 +2,7 @@ using System.Net;
 using Dapper;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Delete;
 
 public sealed class DeleteEntityTests
 {
@@ -106,7 +106,7 @@ public sealed class DeleteEntityTests
     {
         await using var host = await OpenStore.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
-        await Expect.ValidationAsync(await host.Client.DeleteAsync($"/entities/{folder.Id()}?recursive=please", Ct), "query", "recursive");
+        await Expect.ShapeErrorAsync(await host.Client.DeleteAsync($"/entities/{folder.Id()}?recursive=please", Ct), "bool_parsing", "query", "recursive");
         Assert.Equal(1, await RowCountAsync(host));
     }
 

@@ -4,7 +4,7 @@ using Snapshooter;
 using Snapshooter.Xunit3;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Shared;
 
 /// <summary>The exact wire shapes the CL clients parse; a change shows as a snapshot diff. File fields are left to the media tests.</summary>
 public sealed class EntityWireShapeTests

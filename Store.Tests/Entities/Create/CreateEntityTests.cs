@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Create;
 
 public sealed class CreateEntityTests
 {

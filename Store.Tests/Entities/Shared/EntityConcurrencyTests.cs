@@ -2,7 +2,7 @@ using System.Net;
 using Dapper;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Shared;
 
 public sealed class EntityConcurrencyTests
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Get;
 
 public sealed class GetEntityTests
 {
@@ -61,6 +61,30 @@ public sealed class GetEntityTests
         await using var host = await OpenStore.StartAsync();
         var created = await host.Client.CreateCollectionAsync();
         await Expect.ValidationAsync(await host.Client.GetEntityAsync(created.Id(), $"?version={raw}"), "query", "version");
+    }
+
+    [Fact]
+    public async Task Version_below_one_names_the_bound()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var created = await host.Client.CreateCollectionAsync();
+        var msg = await Expect.ShapeErrorAsync(await host.Client.GetEntityAsync(created.Id(), "?version=0"), "greater_than_equal", "query", "version");
+        Assert.Equal("Input should be greater than or equal to 1", msg);
+    }
+
+    [Fact]
+    public async Task Head_answers_like_get_without_a_body()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var created = await host.Client.CreateCollectionAsync();
+        var found = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/entities/{created.Id()}"), Ct);
+        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        Assert.Equal("application/json", found.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await found.Content.ReadAsByteArrayAsync(Ct));
+        var missing = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/entities/999"), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var badVersion = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/entities/{created.Id()}?version=0"), Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badVersion.StatusCode);
     }
 
     [Fact]

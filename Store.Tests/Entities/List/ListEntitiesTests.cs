@@ -3,7 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.List;
 
 public sealed class ListEntitiesTests
 {

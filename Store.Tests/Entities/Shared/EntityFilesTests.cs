@@ -2,7 +2,7 @@ using System.Net;
 using Dapper;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Shared;
 
 /// <summary>Where files land, and that a request that fails leaves neither a file nor a row.</summary>
 public sealed class EntityFilesTests

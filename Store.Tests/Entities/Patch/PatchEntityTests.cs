@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Store.Tests.Infrastructure;
 
-namespace Store.Tests.Entities;
+namespace Store.Tests.Entities.Patch;
 
 public sealed class PatchEntityTests
 {
@@ -113,15 +113,33 @@ public sealed class PatchEntityTests
     }
 
     [Theory]
-    [InlineData("{not json")]
-    [InlineData("")]
-    [InlineData("[1, 2]")]
-    [InlineData("\"text\"")]
-    public async Task Malformed_json_is_a_422_in_list_form(string json)
+    [InlineData("{not json", "json_invalid")]
+    [InlineData("", "missing")]
+    [InlineData("[1, 2]", "model_attributes_type")]
+    [InlineData("\"text\"", "model_attributes_type")]
+    [InlineData("5", "model_attributes_type")]
+    [InlineData("null", "model_attributes_type")]
+    public async Task A_body_that_is_not_a_json_object_is_a_422_in_list_form(string json, string type)
     {
         await using var host = await OpenStore.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "label");
-        await Expect.ValidationAsync(await host.Client.PatchJsonAsync(media.Id(), json));
+        await Expect.ShapeErrorAsync(await host.Client.PatchJsonAsync(media.Id(), json), type, "body");
+        Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{media.Id()}/versions")).GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("""{"body": 5}""")]
+    [InlineData("""{"body": "label"}""")]
+    [InlineData("""{"body": null}""")]
+    [InlineData("""{"body": [{"label": "x"}]}""")]
+    [InlineData("""{"body": 5, "label": "x"}""")]
+    public async Task A_body_wrapper_that_is_not_an_object_is_a_422_and_writes_no_version(string json)
+    {
+        await using var host = await OpenStore.StartAsync();
+        var media = await host.Client.CreateMediaAsync("content", "label");
+        await Expect.ShapeErrorAsync(await host.Client.PatchJsonAsync(media.Id(), json), "model_attributes_type", "body", "body");
+        Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{media.Id()}")).Str("label"));
+        Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{media.Id()}/versions")).GetArrayLength());
     }
 
     [Fact]
@@ -134,13 +152,25 @@ public sealed class PatchEntityTests
         Assert.Equal(2, (await host.Client.GetOkAsync($"/entities/{media.Id()}/versions")).GetArrayLength());
     }
 
-    [Fact]
-    public async Task Body_of_another_content_type_is_a_415_and_changes_nothing()
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    public async Task Body_of_another_content_type_is_a_422_in_list_form_and_changes_nothing(string contentType)
     {
         await using var host = await OpenStore.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "label");
-        var response = await host.Client.PatchAsync($"/entities/{media.Id()}", new StringContent("""{"label": "plain"}""", Encoding.UTF8, "text/plain"), Ct);
-        await Expect.DetailAsync(response, HttpStatusCode.UnsupportedMediaType);
+        var response = await host.Client.PatchAsync($"/entities/{media.Id()}", new StringContent("""{"label": "plain"}""", Encoding.UTF8, contentType), Ct);
+        Assert.Contains(contentType, await Expect.ShapeErrorAsync(response, "model_attributes_type", "body"));
         Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{media.Id()}")).Str("label"));
+    }
+
+    [Fact]
+    public async Task No_body_is_a_422_missing()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var media = await host.Client.CreateMediaAsync("content", "label");
+        var response = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/entities/{media.Id()}"), Ct);
+        await Expect.ShapeErrorAsync(response, "missing", "body");
+        Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{media.Id()}/versions")).GetArrayLength());
     }
 }
