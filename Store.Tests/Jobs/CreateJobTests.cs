@@ -56,7 +56,9 @@ public sealed class CreateJobTests
         var doc = await (await host.Client.GetAsync("/openapi/v1.json", Ct)).ReadJsonAsync();
         var form = doc.GetProperty("paths").GetProperty("/compute/jobs/{task_type}").GetProperty("post")
             .GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
-        Assert.Equal("binary", form.GetProperty("properties").GetProperty("upload_files").GetProperty("items").Str("format"));
+        var name = form.Str("$ref")!.Split('/')[^1];
+        var schema = doc.GetProperty("components").GetProperty("schemas").GetProperty(name);
+        Assert.Equal("binary", schema.GetProperty("properties").GetProperty("upload_files").GetProperty("items").Str("format"));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public static class CompleteJobEndpoint
     public static void MapCompleteJob(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/compute/jobs/{job_id}/complete", Handle)
             .RequireAccess(Access.Inference)
-            .Accepts<CompleteJobRequest>("multipart/form-data")
+            .DocumentsBody<CompleteJobRequest>("multipart/form-data")
             .WithName("CompleteJob")
             .WithSummary("Complete a held job with its task_output and output files")
             .WithDescription("Files come in the multipart field output_files (any number) and land in jobs/<job_id>/output/. " +

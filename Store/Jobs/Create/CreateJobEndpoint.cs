@@ -12,7 +12,7 @@ public static class CreateJobEndpoint
     public static void MapCreateJob(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/compute/jobs/{task_type}", Handle)
             .RequireAccess(Access.Inference)
-            .AddOpenApiOperationTransformer(CreateJobOpenApi.DescribeBody)
+            .DocumentsBody<CreateJobRequest>("multipart/form-data")
             .WithName("CreateJob")
             .WithSummary("Create a compute job from uploaded and referenced files")
             .WithDescription("Uploads land in jobs/<job_id>/input/ (names cleaned of path parts); external files are referenced in place " +

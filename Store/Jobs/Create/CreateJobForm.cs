@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FluentValidation;
@@ -86,4 +88,17 @@ public sealed class CreateJobValidator : AbstractValidator<CreateJobForm>
             .Must(f => f.Uploads.Count > 0 || f.ExternalValue.Count > 0)
             .WithMessage("At least one input file is required (upload_files or external_files)");
     }
+}
+
+/// <summary>Documents the multipart body for OpenAPI only (see Http/BodyDocs): any other body must reach the handler and get its 400.</summary>
+public sealed class CreateJobRequest
+{
+    [Description("Files to upload (any number)")]
+    public IFormFileCollection? UploadFiles { get; init; }
+    [Description("JSON array of {\"path\": \"/absolute/path\", \"metadata\": {...}}: stored files read in place")]
+    public string? ExternalFiles { get; init; }
+    [Description("0 to 10, default 5; 10 runs first"), Range(0, 10), DefaultValue(5)]
+    public int? Priority { get; init; }
+    [Description("JSON object: the task's own options")]
+    public string? Params { get; init; }
 }
