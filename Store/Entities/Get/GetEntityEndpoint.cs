@@ -35,6 +35,6 @@ public static class GetEntityEndpoint
 
         var past = await connection.QuerySingleOrDefaultAsync<EntityVersion>(
             "SELECT * FROM entity_versions WHERE id = @entity_id AND version = @version", new { entity_id, version });
-        return past is null ? Errors.NotFound($"Version {version} of entity {entity_id} not found") : TypedResults.Ok(past.ToEntity());
+        return past is null ? Errors.NotFound($"Version {version} of entity {entity_id} not found") : TypedResults.Ok(past.AsEntity());
     }
 }

@@ -52,7 +52,7 @@ static class ListEntitiesSql
         var sql = $"SELECT {select} {from} {where} ORDER BY {orderBy} LIMIT @limit OFFSET @offset";
         IReadOnlyList<Entity> items = q.Version is null
             ? (await db.QueryAsync<Entity>(sql, args)).AsList()
-            : (await db.QueryAsync<EntityVersion>(sql, args)).Select(v => v.ToEntity()).ToList();
+            : (await db.QueryAsync<EntityVersion>(sql, args)).Select(v => v.AsEntity()).ToList();
         return (items, total);
     }
 }
