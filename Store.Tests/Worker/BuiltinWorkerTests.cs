@@ -186,12 +186,36 @@ public sealed class BuiltinWorkerTests
     public async Task It_reads_external_files_in_place()
     {
         await using var host = await StartAsync();
-        var media = Path.Combine(host.Settings.MediaDir, "store", "x.jpg");
+        var media = Path.Combine(host.Settings.MediaDir, "store", "2026", "11", "25", "x.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(media)!);
         await System.IO.File.WriteAllBytesAsync(media, JobKit.Jpeg(200, 100), Ct);
-        var (_, output) = await RunAsync(host, "image_resize", "x.jpg",
-            JobKit.Form([], ("external_files", JsonSerializer.Serialize(new[] { new { path = media } })), ("params", """{"width": 50}""")));
+        var (job, output) = await RunAsync(host, "image_resize", "x.jpg",
+            JobKit.Form([], ("external_files", JsonSerializer.Serialize(new[] { new { path = media, metadata = new { entity_id = 7 } } })),
+                ("params", """{"width": 50}""")));
+        var input = job.File("input_files", "x.jpg");
+        Assert.Equal("media/store/2026/11/25/x.jpg", input.Str("path"));
+        Assert.Equal(7, input.GetProperty("metadata").GetProperty("entity_id").GetInt32());
         Assert.Equal(25, Image.Identify(output).Height);
         Assert.True(System.IO.File.Exists(media));
+    }
+
+    [Fact]
+    public async Task It_reads_external_files_from_a_root_outside_the_server_folder()
+    {
+        var root = Directory.CreateTempSubdirectory("store-root-");
+        try
+        {
+            await using var host = await JobKit.StartAsync(s => s with { BuiltinWorker = true, JobExternalRoots = [root.FullName] });
+            var path = Path.Combine(root.FullName, "y.jpg");
+            await System.IO.File.WriteAllBytesAsync(path, JobKit.Jpeg(200, 100), Ct);
+            var (job, output) = await RunAsync(host, "image_resize", "y.jpg",
+                JobKit.Form([], ("external_files", JsonSerializer.Serialize(new[] { new { path } })), ("params", """{"height": 20}""")));
+            Assert.Equal(path, job.File("input_files", "y.jpg").Str("path"));
+            Assert.Equal(40, Image.Identify(output).Width);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
     }
 }
