@@ -138,9 +138,11 @@ public sealed class CreateJobTests
             var job = await host.CreateAsync("t", JobKit.Form("up.txt", Forms.Text("upload"), ("external_files",
                 JsonSerializer.Serialize(new object[] { new { path = media, metadata = new { origin = "test" } }, new { path = extra } }))));
             var photo = job.File("input_files", "photo.jpg");
-            Assert.Equal(media, photo.Str("path"));
+            // Inside CL_SERVER_DIR (the media folder by default) the path is relative to it, as every job path is.
+            Assert.Equal("media/store/photo.jpg", photo.Str("path"));
             Assert.Equal("test", photo.GetProperty("metadata").GetProperty("origin").GetString());
             Assert.Equal(8, photo.GetProperty("size").GetInt64());
+            // An allowed root elsewhere has no path relative to CL_SERVER_DIR: absolute.
             Assert.Equal(extra, job.File("input_files", "extra.txt").Str("path"));
             // Referenced, not copied; still downloadable by a worker that has no access to the disk.
             Assert.False(System.IO.File.Exists(Path.Combine(host.Settings.JobsDir, job.JobId(), "input", "photo.jpg")));

@@ -164,10 +164,10 @@ public sealed class BuiltinWorkerTests
     [Fact]
     public async Task A_huge_canvas_fails_the_image_jobs_before_anything_is_decoded()
     {
-        // 625 megapixels (2.5 GB as RGBA) in about 80 KB: decoding it would take the service's memory, not the job's.
-        var bomb = HugePng.Blank(25_000, 25_000);
-        Assert.True(bomb.Length < 200_000, $"{bomb.Length} bytes");
-        Assert.Equal(25_000, Image.Identify(bomb).Width);
+        // 1600 megapixels (1.6 GB even as 8-bit grey) in about 200 KB: decoding it would take the service's memory, not the job's.
+        var bomb = HugePng.Blank(40_000, 40_000);
+        Assert.True(bomb.Length < 500_000, $"{bomb.Length} bytes");
+        Assert.Equal(40_000, Image.Identify(bomb).Width);
 
         await using var host = await StartAsync();
         foreach (var (task, parameters) in new[]
@@ -178,20 +178,68 @@ public sealed class BuiltinWorkerTests
             var id = (await host.CreateAsync(task, JobKit.Form("bomb.png", bomb, ("params", parameters)))).JobId();
             var job = await host.WaitFinishedAsync(id);
             Assert.Equal("failed", job.Str("status"));
-            Assert.Equal("bomb.png is too large to process: 25000x25000 pixels, the limit is 250 megapixels", job.Str("error_message"));
+            Assert.Equal("bomb.png is too large to process: 40000x40000 pixels decode to 1600 MB, the limit is 1000 MB", job.Str("error_message"));
         }
+    }
+
+    [Fact]
+    public async Task A_16_bit_canvas_counts_its_16_bits()
+    {
+        // 144 megapixels: under 250 at 8 bits a channel, but RGBA at 16 bits decodes to 8 bytes a pixel.
+        var deep = HugePng.Blank(12_000, 12_000, deepRgba: true);
+        await using var host = await StartAsync();
+        var id = (await host.CreateAsync("image_resize", JobKit.Form("deep.png", deep, ("params", """{"width": 100}""")))).JobId();
+        var job = await host.WaitFinishedAsync(id);
+        Assert.Equal("failed", job.Str("status"));
+        Assert.Equal("deep.png is too large to process: 12000x12000 pixels decode to 1152 MB, the limit is 1000 MB", job.Str("error_message"));
+    }
+
+    [Fact]
+    public async Task Every_frame_of_an_animation_counts()
+    {
+        // 25 megapixels (100 MB as RGBA) is fine once, not as 11 frames, each decoded at the full canvas.
+        await using var host = await StartAsync();
+        var id = (await host.CreateAsync("image_thumbnail", JobKit.Form("anim.gif", TinyGif.Animated(5_000, 5_000, 11)))).JobId();
+        var job = await host.WaitFinishedAsync(id);
+        Assert.Equal("failed", job.Str("status"));
+        Assert.Equal("anim.gif is too large to process: 5000x5000 pixels x 11 frames decode to 1100 MB, the limit is 1000 MB",
+            job.Str("error_message"));
     }
 
     [Fact]
     public async Task It_reads_external_files_in_place()
     {
         await using var host = await StartAsync();
-        var media = Path.Combine(host.Settings.MediaDir, "store", "x.jpg");
+        var media = Path.Combine(host.Settings.MediaDir, "store", "2026", "11", "25", "x.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(media)!);
         await System.IO.File.WriteAllBytesAsync(media, JobKit.Jpeg(200, 100), Ct);
-        var (_, output) = await RunAsync(host, "image_resize", "x.jpg",
-            JobKit.Form([], ("external_files", JsonSerializer.Serialize(new[] { new { path = media } })), ("params", """{"width": 50}""")));
+        var (job, output) = await RunAsync(host, "image_resize", "x.jpg",
+            JobKit.Form([], ("external_files", JsonSerializer.Serialize(new[] { new { path = media, metadata = new { entity_id = 7 } } })),
+                ("params", """{"width": 50}""")));
+        var input = job.File("input_files", "x.jpg");
+        Assert.Equal("media/store/2026/11/25/x.jpg", input.Str("path"));
+        Assert.Equal(7, input.GetProperty("metadata").GetProperty("entity_id").GetInt32());
         Assert.Equal(25, Image.Identify(output).Height);
         Assert.True(System.IO.File.Exists(media));
+    }
+
+    [Fact]
+    public async Task It_reads_external_files_from_a_root_outside_the_server_folder()
+    {
+        var root = Directory.CreateTempSubdirectory("store-root-");
+        try
+        {
+            await using var host = await JobKit.StartAsync(s => s with { BuiltinWorker = true, JobExternalRoots = [root.FullName] });
+            var path = Path.Combine(root.FullName, "y.jpg");
+            await System.IO.File.WriteAllBytesAsync(path, JobKit.Jpeg(200, 100), Ct);
+            var (job, output) = await RunAsync(host, "image_resize", "y.jpg",
+                JobKit.Form([], ("external_files", JsonSerializer.Serialize(new[] { new { path } })), ("params", """{"height": 20}""")));
+            Assert.Equal(path, job.File("input_files", "y.jpg").Str("path"));
+            Assert.Equal(40, Image.Identify(output).Width);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
     }
 }

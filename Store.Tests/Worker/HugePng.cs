@@ -5,13 +5,13 @@ using System.Text;
 namespace Store.Tests.Worker;
 
 /// <summary>
-/// Writes a valid 1-bit greyscale PNG of any canvas size row by row, so a "decompression bomb" (tens of KB on
-/// disk, hundreds of megapixels decoded) costs the test a few KB of memory. ImageSharp would need the whole
-/// canvas in memory to encode one.
+/// Writes a valid blank PNG of any canvas size row by row (1-bit greyscale by default, or 16-bit RGBA), so a
+/// "decompression bomb" (KBs on disk, hundreds of megapixels decoded) costs the test a few KB of memory.
+/// ImageSharp would need the whole canvas in memory to encode one.
 /// </summary>
 public static class HugePng
 {
-    public static byte[] Blank(int width, int height)
+    public static byte[] Blank(int width, int height, bool deepRgba = false)
     {
         using var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -19,13 +19,14 @@ public static class HugePng
         var header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 1; // bit depth; colour type 0 (greyscale), default compression, filter, no interlace
+        // Bit depth and colour type (0 greyscale, 6 RGBA); default compression, filter, no interlace.
+        (header[8], header[9]) = deepRgba ? ((byte)16, (byte)6) : ((byte)1, (byte)0);
         Chunk(png, "IHDR", header);
 
         using var pixels = new MemoryStream();
-        using (var zlib = new ZLibStream(pixels, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var zlib = new ZLibStream(pixels, deepRgba ? CompressionLevel.Fastest : CompressionLevel.SmallestSize, leaveOpen: true))
         {
-            var row = new byte[1 + (width + 7) / 8]; // filter byte "none", then all-black pixels
+            var row = new byte[1 + (deepRgba ? width * 8L : (width + 7) / 8)]; // filter byte "none", then all-zero pixels
             for (var y = 0; y < height; y++) zlib.Write(row);
         }
         Chunk(png, "IDAT", pixels.ToArray());

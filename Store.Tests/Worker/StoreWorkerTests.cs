@@ -75,6 +75,44 @@ public sealed class StoreWorkerTests
     }
 
     [Fact]
+    public async Task A_remote_worker_downloads_external_inputs_by_relative_and_absolute_path()
+    {
+        var root = Directory.CreateTempSubdirectory("store-root-");
+        try
+        {
+            await using var host = await JobKit.StartAsync(s => s with { JobExternalRoots = [root.FullName] });
+            var inMedia = host.MediaPath("store/2026/11/25/m.txt");
+            Directory.CreateDirectory(Path.GetDirectoryName(inMedia)!);
+            await System.IO.File.WriteAllTextAsync(inMedia, "from media", Ct);
+            var elsewhere = Path.Combine(root.FullName, "e.txt");
+            await System.IO.File.WriteAllTextAsync(elsewhere, "from a root", Ct);
+            var command = WorkerCommand.Parse(["--server", host.BaseAddress.ToString(), "--tasks", "media_hash", "--id", "remote-3"], _ => null);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var running = command.RunAsync(NullLogger.Instance, stop.Token);
+            try
+            {
+                var created = await host.CreateAsync("media_hash", JobKit.Form([], ("external_files",
+                    JsonSerializer.Serialize(new[] { new { path = inMedia }, new { path = elsewhere } }))));
+                Assert.Equal("media/store/2026/11/25/m.txt", created.File("input_files", "m.txt").Str("path"));
+                Assert.Equal(elsewhere, created.File("input_files", "e.txt").Str("path"));
+                var job = await host.WaitFinishedAsync(created.JobId());
+                Assert.True(job.Str("status") == "completed", job.ToString());
+                var md5s = job.GetProperty("task_output").GetProperty("files").EnumerateArray().Select(f => f.Str("md5")).ToList();
+                Assert.Equal([Convert.ToHexStringLower(MD5.HashData("from media"u8)), Convert.ToHexStringLower(MD5.HashData("from a root"u8))], md5s);
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await running;
+            }
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_store_binary_runs_as_a_worker_and_stops_on_SIGTERM()
     {
         await using var host = await JobKit.StartAsync();

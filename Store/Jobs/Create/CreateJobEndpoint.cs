@@ -49,7 +49,7 @@ public static class CreateJobEndpoint
             {
                 var name = JobFolders.UniqueName(JobFolders.CleanName(Path.GetFileName(resolved)), taken);
                 var hash = await JobFolders.Sha256Async(resolved, ct);
-                files.Add(new JobFile(name, resolved, new FileInfo(resolved).Length, hash, external.Metadata));
+                files.Add(new JobFile(name, folders.ExternalPath(resolved), new FileInfo(resolved).Length, hash, external.Metadata));
             }
 
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -26,8 +26,9 @@ public sealed record Job(
 }
 
 /// <summary>
-/// One input or output file. <c>path</c> is relative to CL_SERVER_DIR for files in the job's folder,
-/// absolute for a referenced external file (which also carries the client's <c>metadata</c>).
+/// One input or output file. <c>path</c> is relative to CL_SERVER_DIR: <c>jobs/&lt;job_id&gt;/input|output/…</c> for
+/// the job's own files, e.g. <c>media/store/…</c> for a referenced external file in the media folder; absolute only
+/// for an external file outside CL_SERVER_DIR. An external file also carries the client's <c>metadata</c>.
 /// <c>hash</c> is the SHA-256 of the bytes, in hex.
 /// </summary>
 public sealed record JobFile(
@@ -35,10 +36,7 @@ public sealed record JobFile(
     string Path,
     long Size,
     string Hash,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Metadata = null)
-{
-    [JsonIgnore] public bool IsExternal => System.IO.Path.IsPathRooted(Path);
-}
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Metadata = null);
 
 public static class JobStatus
 {

@@ -32,12 +32,28 @@ public sealed class JobFolders(StoreSettings settings)
         return path;
     }
 
-    /// <summary>The path a wire <see cref="JobFile"/> names: relative to CL_SERVER_DIR, or absolute for an external file.</summary>
+    /// <summary>The path a wire <see cref="JobFile"/> names: relative to CL_SERVER_DIR, or absolute for an external file outside it.</summary>
     public string FullPath(JobFile file) =>
         Path.IsPathRooted(file.Path) ? file.Path : Path.Combine(settings.ServerDir, file.Path);
 
     public string RelativeToServer(string fullPath) =>
         Path.GetRelativePath(settings.ServerDir, fullPath).Replace(Path.DirectorySeparatorChar, '/');
+
+    /// <summary>
+    /// The wire path of a resolved external file: relative to CL_SERVER_DIR when it lies inside it (the media folder
+    /// by default), as every job path is; absolute only for a JOB_EXTERNAL_ROOTS folder elsewhere.
+    /// </summary>
+    public string ExternalPath(string resolved) =>
+        RealPath.Resolve(settings.ServerDir) is { } server && RealPath.IsInside(resolved, server)
+            ? Path.GetRelativePath(server, resolved).Replace(Path.DirectorySeparatorChar, '/')
+            : resolved;
+
+    /// <summary>
+    /// An upload or output lies in the job's own folder (<c>jobs/&lt;job_id&gt;/…</c>, written by the service);
+    /// anything else on the job is a referenced external file. Decided by the listed path, not by where a link leads.
+    /// </summary>
+    public bool IsOwnFile(string jobId, JobFile file) =>
+        !Path.IsPathRooted(file.Path) && file.Path.StartsWith(RelativeToServer(JobDir(jobId)) + "/", StringComparison.Ordinal);
 
     /// <summary>Flushes a temporary file to disk, renames it to <paramref name="target"/> and describes it.</summary>
     public JobFile Place(string tempPath, string target, string filename, string hash)
@@ -71,9 +87,9 @@ public sealed class JobFolders(StoreSettings settings)
     {
         var resolved = RealPath.Resolve(FullPath(file));
         if (resolved is null || !File.Exists(resolved)) return null;
-        var allowed = file.IsExternal
-            ? AllowedRoots().Any(root => RealPath.IsInside(resolved, root))
-            : RealPath.Resolve(JobDir(jobId)) is { } jobDir && RealPath.IsInside(resolved, jobDir);
+        var allowed = IsOwnFile(jobId, file)
+            ? RealPath.Resolve(JobDir(jobId)) is { } jobDir && RealPath.IsInside(resolved, jobDir)
+            : AllowedRoots().Any(root => RealPath.IsInside(resolved, root));
         return allowed ? resolved : null;
     }
 

@@ -17,11 +17,12 @@ public static class ImageFiles
     public const int DefaultQuality = 90;
 
     /// <summary>
-    /// Above this many pixels (about 1 GB as RGBA) an input fails its job instead of being decoded: a file of a
-    /// few MB can claim a 25000x25000 canvas, and the built-in worker decodes in the service's own process.
-    /// The same bound as the store's uploads (Store.Media.PixelHash.MaxPixels), kept apart because a worker is its own program.
+    /// Decoded pixels, every frame counted, may take this much memory; a bigger input fails its job instead of being
+    /// decoded: a file of a few MB can claim a 25000x25000 canvas or a thousand full-canvas frames, and the built-in
+    /// worker decodes in the service's own process. The same bound as the store's uploads (Store.Media.PixelHash,
+    /// 250 megapixels at 8 bits a channel, 125 at 16), kept apart because a worker is its own program.
     /// </summary>
-    public const long MaxPixels = 250_000_000;
+    public const long MaxDecodedBytes = 1_000_000_000;
 
     /// <summary>The formats a job may ask for, by the names clients use.</summary>
     public static readonly IReadOnlyList<string> FormatNames = ["png", "jpeg", "jpg", "webp", "gif", "bmp", "tiff", "tif"];
@@ -33,11 +34,14 @@ public static class ImageFiles
         {
             await using var stream = File.OpenRead(input.LocalPath);
             // The header alone tells the canvas size; decoding is only paid for when it is affordable.
-            var header = await Image.IdentifyAsync(stream, ct)
-                         ?? throw new UnknownImageFormatException("unknown image format");
-            if ((long)header.Width * header.Height > MaxPixels)
-                throw new TaskFailedException($"{input.Filename} is too large to process: {header.Width}x{header.Height} pixels, " +
-                                              $"the limit is {MaxPixels / 1_000_000} megapixels");
+            var (header, headerFormat) = await Image.IdentifyWithFormatAsync(stream, ct);
+            if (header is null || headerFormat is null) throw new UnknownImageFormatException("unknown image format");
+            var frames = ImageFrames.Count(stream, headerFormat.Name);
+            var bytes = DecodedBytes(header, headerFormat, frames);
+            if (bytes > MaxDecodedBytes)
+                throw new TaskFailedException($"{input.Filename} is too large to process: {header.Width}x{header.Height} pixels" +
+                                              (frames > 1 ? $" x {frames} frames" : "") +
+                                              $" decode to {Megabytes(bytes)} MB, the limit is {Megabytes(MaxDecodedBytes)} MB");
             stream.Position = 0;
             var (image, format) = await Image.LoadWithFormatAsync(stream, ct);
             image.Mutate(x => x.AutoOrient());
@@ -48,6 +52,33 @@ public static class ImageFiles
             throw new TaskFailedException($"{input.Filename} is not an image this worker can read: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// The memory <see cref="LoadAsync"/> will take: ImageSharp 2 decodes a PNG into the pixel type of its colour type
+    /// and bit depth (L8 up to Rgba64; a palette into Rgba32), a JPEG into Rgb24 and every other format into Rgba32,
+    /// with every frame at the full canvas size.
+    /// </summary>
+    public static long DecodedBytes(IImageInfo header, IImageFormat format, int frames) =>
+        (long)header.Width * header.Height * BytesPerPixel(header, format) * frames;
+
+    static int BytesPerPixel(IImageInfo header, IImageFormat format)
+    {
+        if (format is JpegFormat) return 3;
+        if (format is not PngFormat) return 4;
+        var png = header.Metadata.GetPngMetadata();
+        var depth = png.BitDepth == PngBitDepth.Bit16 ? 2 : 1;
+        var transparent = png.HasTransparency ? 1 : 0;
+        return png.ColorType switch
+        {
+            PngColorType.Grayscale => (1 + transparent) * depth,
+            PngColorType.GrayscaleWithAlpha => 2 * depth,
+            PngColorType.Rgb => (3 + transparent) * depth,
+            PngColorType.RgbWithAlpha => 4 * depth,
+            _ => 4,
+        };
+    }
+
+    static long Megabytes(long bytes) => (bytes + 999_999) / 1_000_000;
 
     /// <summary>Width and height that fit within the box (either side may be open) with the aspect ratio kept.</summary>
     public static Size Fit(Size source, int? maxWidth, int? maxHeight)
