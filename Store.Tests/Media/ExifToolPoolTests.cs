@@ -44,6 +44,34 @@ public sealed class ExifToolPoolTests
     }
 
     [Fact]
+    public async Task A_service_killed_with_SIGKILL_leaves_no_exiftool_behind()
+    {
+        var dir = TestMedia.TempDir();
+        var port = StoreProcess.FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        await using var store = StoreProcess.Start(["--host", "127.0.0.1", "--port", port.ToString(), "--no-auth"],
+            new Dictionary<string, string> { ["CL_SERVER_DIR"] = dir });
+        await store.WaitUntilHealthyAsync(address);
+        using (var client = new HttpClient { BaseAddress = address })
+        {
+            var created = await client.PostAsync("/entities", Forms.Entity(false, "p", file: TestMedia.Png(700)), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        // ExifTool is the service's child; its watchdog is ExifTool's.
+        var exiftools = ProcFs.Children(store.Id).Where(p => ProcFs.Name(p.Pid) == "exiftool").ToList();
+        Assert.NotEmpty(exiftools);
+        var left = exiftools.Concat(exiftools.SelectMany(e => ProcFs.Children(e.Pid))).ToList();
+        Assert.True(left.Count > exiftools.Count, "each ExifTool has a watchdog");
+
+        using (var service = Process.GetProcessById(store.Id)) service.Kill(entireProcessTree: false);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (left.Any(ProcFs.Alive) && DateTime.UtcNow < deadline) await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(left, ProcFs.Alive);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public async Task Concurrent_reads_share_a_bounded_pool()
     {
         using var pool = new ExifToolPool(new MediaToolOptions { ExifToolProcesses = 2 });

@@ -28,9 +28,43 @@ sealed class ExifToolProcess : IDisposable
     public int Id => process.Id;
     public bool HasExited => process.HasExited;
 
+    /// <summary>
+    /// Runs before ExifTool, in the same process: forks a watchdog, then becomes ExifTool by exec,
+    /// so the pid the pool holds (and kills on a hang) is ExifTool's own. In <c>-stay_open</c> mode
+    /// ExifTool does not leave when its stdin closes, so without the watchdog a service killed with
+    /// SIGKILL would leave it running forever. The watchdog lets go of the pipes (or the service
+    /// would never see EOF from a killed ExifTool), checks every second, and kills ExifTool once
+    /// its parent is no longer the service: read from /proc, where a dead parent shows at once as
+    /// a new one; elsewhere by whether the service pid still lives. It leaves when ExifTool does,
+    /// which its own parent changing tells. (PR_SET_PDEATHSIG would fire when the forking thread
+    /// ends, and .NET retires thread-pool threads.)
+    /// </summary>
+    const string Watchdog = """
+        my $service = shift @ARGV;
+        my $exiftool = $$;
+        defined(my $watchdog = fork) or die "exiftool watchdog: fork: $!\n";
+        if ($watchdog == 0) {
+            open STDIN, '<', '/dev/null'; open STDOUT, '>', '/dev/null'; open STDERR, '>', '/dev/null';
+            $0 = "exiftool watchdog for $service";
+            sub service_alive {
+                if (open my $stat, '<', "/proc/$exiftool/stat") {
+                    my $line = <$stat>;
+                    return (split ' ', substr($line, rindex($line, ')') + 2))[1] == $service;
+                }
+                return kill 0, $service;
+            }
+            while (getppid() == $exiftool) {
+                unless (service_alive()) { kill 'KILL', $exiftool; exit 0; }
+                sleep 1;
+            }
+            exit 0;
+        }
+        exec { $ARGV[0] } @ARGV or die "exiftool watchdog: cannot run $ARGV[0]: $!\n";
+        """;
+
     public static ExifToolProcess Start(string exifToolPath)
     {
-        var start = new ProcessStartInfo(exifToolPath)
+        var start = new ProcessStartInfo(OperatingSystem.IsWindows() ? exifToolPath : "perl")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -40,6 +74,8 @@ sealed class ExifToolProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (!OperatingSystem.IsWindows())
+            foreach (var arg in new[] { "-e", Watchdog, "--", Environment.ProcessId.ToString(), exifToolPath }) start.ArgumentList.Add(arg);
         foreach (var arg in new[] { "-stay_open", "True", "-@", "-" }) start.ArgumentList.Add(arg);
         try
         {
@@ -48,7 +84,7 @@ sealed class ExifToolProcess : IDisposable
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new MediaToolException($"ExifTool could not be started ({exifToolPath}): {e.Message}", e);
+            throw new MediaToolException($"ExifTool could not be started ({start.FileName} {exifToolPath}): {e.Message}", e);
         }
     }
 

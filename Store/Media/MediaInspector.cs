@@ -5,7 +5,7 @@ namespace Store.Media;
 /// where ExifTool has none), and the content hash that is the entity's identity — decoded pixels
 /// for images, key-frame packets for videos, the bytes for everything else.
 /// </summary>
-public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe) : IMediaInspector
+public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaToolOptions options) : IMediaInspector
 {
     public async Task<MediaInfo> InspectAsync(string path, CancellationToken ct)
     {
@@ -15,7 +15,7 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe) : IMedi
 
         // Decoding pixels and ExifTool's read are most of an upload's work: they run side by side.
         var pixels = sniffed is { IsImage: true } && sniffed.MimeType != "image/tiff" && PixelHash.CanDecode(sniffed.MimeType)
-            ? Task.Run(() => PixelHash.Compute(path, sniffed.MimeType, ct), ct)
+            ? Task.Run(() => PixelHash.Compute(path, sniffed.MimeType, options.MaxDecodedBytes, ct), ct)
             : null;
         ExifFacts facts;
         try
@@ -76,7 +76,7 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe) : IMedi
     async Task<MediaInfo> ImageAsync(string path, MediaInfo info, Task<(string Hash, int Width, int Height)>? pixels, bool sniffed, ExifFacts facts, CancellationToken ct)
     {
         if (pixels is null && PixelHash.CanDecode(info.MimeType))
-            pixels = Task.Run(() => PixelHash.Compute(path, info.MimeType, ct), ct);
+            pixels = Task.Run(() => PixelHash.Compute(path, info.MimeType, options.MaxDecodedBytes, ct), ct);
         if (pixels is not null)
         {
             var (hash, width, height) = await pixels;

@@ -1,6 +1,6 @@
 namespace Store.Media;
 
-/// <summary>How the media pipeline runs its external tools. Defaults suit a small server; tests shorten the timeouts.</summary>
+/// <summary>How the media pipeline runs its external tools, and how much it may decode. Defaults suit a small server; tests shorten the timeouts and lower the limit.</summary>
 public sealed record MediaToolOptions
 {
     public string ExifToolPath { get; init; } = "exiftool";
@@ -17,6 +17,9 @@ public sealed record MediaToolOptions
 
     /// <summary>The key-frame hash reads the whole file: this much time plus one second per 100 MB.</summary>
     public TimeSpan PacketHashBaseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The memory decoded pixels may take, over all frames (see <see cref="PixelHash.MaxDecodedBytes"/>); tests lower it.</summary>
+    public long MaxDecodedBytes { get; init; } = PixelHash.MaxDecodedBytes;
 
     public TimeSpan PacketHashTimeout(long fileSize) => PacketHashBaseTimeout + TimeSpan.FromSeconds(fileSize / 100_000_000.0);
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using SixLabors.ImageSharp;
@@ -11,14 +12,15 @@ namespace Store.Media;
 public static class PixelHash
 {
     /// <summary>
-    /// Decoded pixels may take this much memory; a bigger picture is refused rather than decoded,
-    /// since a small file can claim a huge canvas. That is 250 megapixels at 8 bits a channel
-    /// (RGBA32) and 125 megapixels at 16 (RGBA64).
+    /// Decoded pixels may take this much memory, counted over every frame (ImageSharp holds each
+    /// frame of an animation as a full canvas); a bigger picture is refused rather than decoded,
+    /// since a small file can claim a huge canvas or many frames. That is 250 megapixels at 8 bits
+    /// a channel (RGBA32) and 125 megapixels at 16 (RGBA64). <see cref="MediaToolOptions.MaxDecodedBytes"/> sets it.
     /// </summary>
     public const long MaxDecodedBytes = 1_000_000_000;
 
-    /// <summary>The pixel limit at a depth: <see cref="MaxDecodedBytes"/> over the bytes of one decoded pixel.</summary>
-    public static long MaxPixels(bool deep) => MaxDecodedBytes / (deep ? 8 : 4);
+    /// <summary>The pixel limit at a depth: <paramref name="maxDecodedBytes"/> over the bytes of one decoded pixel.</summary>
+    public static long MaxPixels(bool deep, long maxDecodedBytes = MaxDecodedBytes) => maxDecodedBytes / (deep ? 8 : 4);
 
     /// <summary>Formats ImageSharp 2 decodes; others (HEIC, AVIF, camera raw) are hashed by their bytes.</summary>
     public static bool CanDecode(string mimeType) =>
@@ -30,7 +32,7 @@ public static class PixelHash
     /// that 8 could not hold. Returns the hex hash and the image's size.
     /// </summary>
     /// <exception cref="MediaRejectedException">The bytes do not decode as an image, or it is too large to decode.</exception>
-    public static (string Hash, int Width, int Height) Compute(string path, string mimeType, CancellationToken ct)
+    public static (string Hash, int Width, int Height) Compute(string path, string mimeType, long maxDecodedBytes, CancellationToken ct)
     {
         Image image;
         try
@@ -38,10 +40,16 @@ public static class PixelHash
             // The header decides whether decoding is affordable, and at which depth.
             var header = Image.Identify(path) ?? throw new UnknownImageFormatException("unknown image format");
             var deep = IsDeep(header, mimeType);
-            if ((long)header.Width * header.Height > MaxPixels(deep))
-                throw new MediaRejectedException(
-                    $"The image ({mimeType}, {header.Width}x{header.Height}) is too large to decode: the limit is " +
-                    $"{MaxPixels(deep) / 1_000_000} megapixels at {(deep ? 16 : 8)} bits a channel");
+            var limit = MaxPixels(deep, maxDecodedBytes);
+            var limitText = string.Create(CultureInfo.InvariantCulture, $"the limit is {limit / 1_000_000.0:0.##} megapixels at {(deep ? 16 : 8)} bits a channel");
+            if ((long)header.Width * header.Height > limit)
+                throw new MediaRejectedException($"The image ({mimeType}, {header.Width}x{header.Height}) is too large to decode: {limitText}");
+            // Frames are counted for GIF; ImageSharp 2 refuses animated WebP, and the pages of a TIFF are not counted.
+            var frames = mimeType == "image/gif" ? Math.Max(1, GifFrames.Count(path)) : 1;
+            if ((long)header.Width * header.Height * frames > limit)
+                throw new MediaRejectedException(string.Create(CultureInfo.InvariantCulture,
+                    $"The image ({mimeType}, {header.Width}x{header.Height}, {frames} frames) is too large to decode: " +
+                    $"its frames together are {(long)header.Width * header.Height * frames / 1_000_000.0:0.##} megapixels, {limitText}"));
             image = deep ? Image.Load<Rgba64>(path) : Image.Load<Rgba32>(path);
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or MediaRejectedException))
