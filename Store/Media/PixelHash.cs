@@ -44,8 +44,8 @@ public static class PixelHash
             var limitText = string.Create(CultureInfo.InvariantCulture, $"the limit is {limit / 1_000_000.0:0.##} megapixels at {(deep ? 16 : 8)} bits a channel");
             if ((long)header.Width * header.Height > limit)
                 throw new MediaRejectedException($"The image ({mimeType}, {header.Width}x{header.Height}) is too large to decode: {limitText}");
-            // Frames are counted for GIF; ImageSharp 2 refuses animated WebP, and the pages of a TIFF are not counted.
-            var frames = mimeType == "image/gif" ? Math.Max(1, GifFrames.Count(path)) : 1;
+            // Every frame of a GIF and every page of a TIFF is decoded at the canvas size (ImageSharp 2 refuses animated WebP).
+            var frames = CountFrames(path, mimeType);
             if ((long)header.Width * header.Height * frames > limit)
                 throw new MediaRejectedException(string.Create(CultureInfo.InvariantCulture,
                     $"The image ({mimeType}, {header.Width}x{header.Height}, {frames} frames) is too large to decode: " +
@@ -140,4 +140,12 @@ public static class PixelHash
         InvalidImageContentException or ImageFormatException => e.Message,
         _ => "corrupt image data",
     };
+
+    static int CountFrames(string path, string mimeType)
+    {
+        var format = mimeType switch { "image/gif" => "GIF", "image/webp" => "WEBP", "image/tiff" => "TIFF", _ => null };
+        if (format is null) return 1;
+        using var stream = File.OpenRead(path);
+        return ImageFrames.Count(stream, format);
+    }
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Store.Worker.Tasks;
+namespace Store.Media;
 
 /// <summary>
 /// How many frames ImageSharp 2 will decode from a file, read from the container alone: its Identify tells the
