@@ -27,16 +27,11 @@ public sealed class MediaStorage(StoreSettings settings)
         Directory.CreateDirectory(TempDir);
     }
 
-    /// <summary>Flushes the temporary file to disk and renames it into place; returns the full path.</summary>
+    /// <summary>Moves the temporary file into place, durably (see <see cref="Durability.Place"/>); returns the full path.</summary>
     public string Place(string tempPath, string relativePath)
     {
         var target = FullPath(relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        using (var handle = new FileStream(tempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-            handle.Flush(flushToDisk: true);
-        File.Move(tempPath, target, overwrite: true);
-        // The rename lives in the folder's entry: flush it too, or a power cut can lose a committed file.
-        Durability.FlushDirectory(Path.GetDirectoryName(target)!);
+        Durability.Place(tempPath, target, overwrite: true);
         return target;
     }
 

@@ -1,3 +1,4 @@
+using Store.Storage;
 using System.Security.Cryptography;
 using Store.Hosting;
 
@@ -55,13 +56,10 @@ public sealed class JobFolders(StoreSettings settings)
     public bool IsOwnFile(string jobId, JobFile file) =>
         !Path.IsPathRooted(file.Path) && file.Path.StartsWith(RelativeToServer(JobDir(jobId)) + "/", StringComparison.Ordinal);
 
-    /// <summary>Flushes a temporary file to disk, renames it to <paramref name="target"/> and describes it.</summary>
+    /// <summary>Moves a temporary file durably to <paramref name="target"/> and describes it.</summary>
     public JobFile Place(string tempPath, string target, string filename, string hash)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        using (var handle = new FileStream(tempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-            handle.Flush(flushToDisk: true);
-        File.Move(tempPath, target, overwrite: false);
+        Durability.Place(tempPath, target, overwrite: false);
         return new JobFile(filename, RelativeToServer(target), new FileInfo(target).Length, hash);
     }
 
