@@ -147,4 +147,23 @@ public sealed class ErrorShapeTests
         await Expect.DetailAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.UnprocessableEntity, "parts");
         Assert.Empty((await host.Client.GetOkAsync("/entities")).Ids());
     }
+
+    [Fact]
+    public async Task Multipart_text_beyond_4_MiB_in_total_is_a_422()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var field = new string('x', 1024 * 1024 - 16);
+        var form = Forms.Fields(Enumerable.Range(0, 5).Select(i => ($"f{i}", field)).Prepend(("is_collection", "true")).ToArray());
+        await Expect.DetailAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.UnprocessableEntity, "4 MiB");
+        Assert.Empty((await host.Client.GetOkAsync("/entities")).Ids());
+    }
+
+    [Fact]
+    public async Task Multipart_text_within_4_MiB_in_total_is_accepted()
+    {
+        await using var host = await OpenStore.StartAsync();
+        var field = new string('x', 1024 * 1024 - 16);
+        var form = Forms.Fields(Enumerable.Range(0, 3).Select(i => ($"f{i}", field)).Prepend(("is_collection", "true")).ToArray());
+        await Expect.StatusAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.Created);
+    }
 }

@@ -17,6 +17,8 @@ public sealed class MultipartForm : IAsyncDisposable
     const int MaxFieldBytes = 1024 * 1024;
     /// <summary>As ASP.NET's own form reader: a body of countless tiny parts would otherwise grow memory without bound.</summary>
     const int MaxParts = 1024;
+    /// <summary>The per-field cap times the part cap would still allow 1 GiB of text (2 GiB as strings) in memory: bound the sum too.</summary>
+    const int MaxTextBytes = 4 * 1024 * 1024;
 
     public Dictionary<string, List<string>> Fields { get; } = new(StringComparer.Ordinal);
     public List<UploadedFile> Files { get; } = [];
@@ -48,6 +50,7 @@ public sealed class MultipartForm : IAsyncDisposable
             var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
             MultipartSection? section;
             var parts = 0;
+            var textBytes = 0;
             while ((section = await ReadSection(reader, ct)) is not null)
             {
                 if (++parts > MaxParts)
@@ -63,7 +66,8 @@ public sealed class MultipartForm : IAsyncDisposable
                 }
                 else
                 {
-                    var value = await ReadText(section, ct);
+                    var (value, size) = await ReadText(section, MaxTextBytes - textBytes, ct);
+                    textBytes += size;
                     if (!form.Fields.TryGetValue(name, out var list)) form.Fields[name] = list = [];
                     list.Add(value);
                 }
@@ -98,7 +102,8 @@ public sealed class MultipartForm : IAsyncDisposable
     static ClientError MalformedBody(Exception e) => new(StatusCodes.Status422UnprocessableEntity,
         e is InvalidDataException ? "Malformed multipart body: " + e.Message : "Malformed multipart body: it ends before its closing boundary");
 
-    static async Task<string> ReadText(MultipartSection section, CancellationToken ct)
+    /// <summary>Reads a text part of at most 1 MiB and at most <paramref name="budget"/> bytes (what is left of the body's text allowance).</summary>
+    static async Task<(string Value, int Size)> ReadText(MultipartSection section, int budget, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -107,9 +112,11 @@ public sealed class MultipartForm : IAsyncDisposable
         {
             if (buffer.Length + read > MaxFieldBytes)
                 throw new ClientError(StatusCodes.Status422UnprocessableEntity, "A form field is larger than 1 MiB");
+            if (buffer.Length + read > budget)
+                throw new ClientError(StatusCodes.Status422UnprocessableEntity, "The form's text fields together are larger than 4 MiB");
             buffer.Write(chunk, 0, read);
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return (Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), (int)buffer.Length);
     }
 
     static async Task<UploadedFile> SaveFile(MultipartSection section, string field, string fileName, string tempDir, CancellationToken ct)
