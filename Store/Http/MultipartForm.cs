@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Store.Storage;
 
 namespace Store.Http;
 
@@ -135,19 +136,14 @@ public sealed class MultipartForm : IAsyncDisposable
         }
         catch
         {
-            TryDelete(path);
+            FileCleanup.TryDelete(path);
             throw;
         }
     }
 
-    internal static void TryDelete(string path)
-    {
-        try { System.IO.File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
     public ValueTask DisposeAsync()
     {
-        foreach (var file in Files) TryDelete(file.TempPath);
+        foreach (var file in Files) FileCleanup.TryDelete(file.TempPath);
         return ValueTask.CompletedTask;
     }
 }

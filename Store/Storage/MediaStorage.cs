@@ -37,10 +37,7 @@ public sealed class MediaStorage(StoreSettings settings)
 
     public void Delete(string? relativePath)
     {
-        if (string.IsNullOrEmpty(relativePath)) return;
-        try { File.Delete(FullPath(relativePath)); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        if (!string.IsNullOrEmpty(relativePath)) FileCleanup.TryDelete(FullPath(relativePath));
     }
 
     /// <summary>
@@ -70,10 +67,7 @@ public sealed class PendingRemoval(IReadOnlyList<(string Original, string AsideA
 {
     public void Complete()
     {
-        foreach (var (_, aside) in moved)
-        {
-            try { File.Delete(aside); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        foreach (var (_, aside) in moved) FileCleanup.TryDelete(aside);
     }
 
     public void Undo()
