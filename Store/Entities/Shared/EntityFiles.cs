@@ -12,7 +12,6 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
     /// <summary>Inspects the upload; a rejected file is a client error, with the pipeline's reason.</summary>
     public async Task<(MediaInfo? Info, string? Problem)> InspectAsync(UploadedFile file, CancellationToken ct)
     {
-        if (file.Size == 0) return (null, "The uploaded file is empty");
         try { return (await inspector.InspectAsync(file.TempPath, ct), null); }
         catch (MediaRejectedException e) { return (null, e.Message); }
         // A hung or crashed tool says nothing about the file: the client may try again.
