@@ -1,17 +1,8 @@
 using FluentValidation;
+using Store.Entities.Shared;
 using Store.Http;
 
 namespace Store.Entities.Create;
-
-/// <summary>The multipart fields of POST /entities as the client sent them, before any parsing.</summary>
-public sealed record CreateEntityForm(string? IsCollection, string? Label, string? Description, string? ParentId, UploadedFile? Image)
-{
-    public static CreateEntityForm From(MultipartForm form) =>
-        new(form.Field("is_collection"), form.Field("label"), form.Field("description"), form.Field("parent_id"), form.File("image"));
-
-    public bool Collection => FormValues.TryBool(IsCollection, out var value) && value;
-    public long? Parent => FormValues.TryOptionalLong(ParentId, out var value) ? value : null;
-}
 
 /// <summary>Documents the multipart body for OpenAPI; the handler reads the body itself.</summary>
 public sealed class CreateEntityRequest
@@ -26,19 +17,13 @@ public sealed class CreateEntityRequest
     public IFormFile? Image { get; init; }
 }
 
-public sealed class CreateEntityValidator : AbstractValidator<CreateEntityForm>
+public sealed class CreateEntityValidator : EntityFormValidator
 {
     public CreateEntityValidator()
     {
-        RuleFor(f => f.IsCollection)
-            .NotNull().WithMessage("Field required").WithErrorCode("missing")
-            .Must(v => FormValues.TryBool(v, out _)).WithMessage("Input should be a valid boolean").WithErrorCode("bool_parsing")
-            .When(f => f.IsCollection is not null, ApplyConditionTo.CurrentValidator);
-        RuleFor(f => f.ParentId)
-            .Must(v => FormValues.TryOptionalLong(v, out _)).WithMessage("Input should be a valid integer").WithErrorCode("int_parsing");
-        RuleFor(f => f.Image)
-            .Null().WithMessage("A collection cannot have a file").WithErrorCode("value_error")
-            .When(f => f.Collection);
+        IsCollectionIsABoolean();
+        ParentIdIsAnInteger();
+        CollectionHasNoFile();
         // Stop at the first failure: the size check must not run on a missing file.
         RuleFor(f => f.Image).Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("A media item needs an image file").WithErrorCode("missing")

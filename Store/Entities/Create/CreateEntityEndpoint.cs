@@ -4,6 +4,7 @@ using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
+using Store.Media;
 
 namespace Store.Entities.Create;
 
@@ -21,7 +22,7 @@ public static class CreateEntityEndpoint
         HttpContext context, Db db, EntityFiles files, CancellationToken ct)
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
-        var input = CreateEntityForm.From(form);
+        var input = EntityForm.From(form);
         var validation = new CreateEntityValidator().Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
@@ -39,22 +40,12 @@ public static class CreateEntityEndpoint
             UpdatedBy = context.CallerId(),
         };
 
+        MediaInfo? info = null;
         if (input.Image is { } image)
         {
-            var (info, problem) = await files.InspectAsync(image, ct);
-            if (info is null) return Errors.Unprocessable(problem!);
-            entity = entity with
-            {
-                CreateDate = info.CaptureTime ?? now,
-                FileSize = info.FileSize,
-                Width = info.Width,
-                Height = info.Height,
-                Duration = info.Duration,
-                MimeType = info.MimeType,
-                Type = info.Type,
-                Extension = info.Extension,
-                Md5 = info.Hash,
-            };
+            var (inspected, problem) = await files.InspectAsync(image, ct);
+            if (inspected is null) return Errors.Unprocessable(problem!);
+            info = inspected;
         }
 
         await using var connection = await db.OpenAsync(ct);
@@ -63,13 +54,17 @@ public static class CreateEntityEndpoint
         if (entity.ParentId is { } parentId && await Hierarchy.ParentProblemAsync(connection, tx, parentId, null) is { } parentProblem)
             return Errors.Unprocessable(parentProblem);
 
-        if (entity.Md5 is { } hash && await CreateEntitySql.ByHashAsync(connection, tx, hash) is { } existing)
+        if (info is not null && await CreateEntitySql.ByHashAsync(connection, tx, info.Hash) is { } existing)
             return TypedResults.Ok(existing);
 
         string? placed = null;
         try
         {
-            if (input.Image is { } upload) entity = entity with { FilePath = placed = files.Store(upload, entity.Md5!, entity.Extension) };
+            if (info is not null)
+            {
+                placed = files.Store(input.Image!, info.Hash, info.Extension);
+                entity = entity.WithMedia(info, now, placed);
+            }
             var created = await CreateEntitySql.InsertAsync(connection, tx, entity);
             await tx.CommitAsync(ct);
             return TypedResults.Created($"/entities/{created.Id}", created);

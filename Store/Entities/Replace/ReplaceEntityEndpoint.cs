@@ -4,6 +4,7 @@ using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
+using Store.Media;
 
 namespace Store.Entities.Replace;
 
@@ -21,11 +22,11 @@ public static class ReplaceEntityEndpoint
         long entity_id, HttpContext context, Db db, EntityFiles files, CancellationToken ct)
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
-        var input = ReplaceEntityForm.From(form);
+        var input = EntityForm.From(form);
         var validation = new ReplaceEntityValidator().Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
-        Media.MediaInfo? info = null;
+        MediaInfo? info = null;
         if (input.Image is { } image)
         {
             var (inspected, problem) = await files.InspectAsync(image, ct);
@@ -42,12 +43,13 @@ public static class ReplaceEntityEndpoint
         if (input.Parent is { } parentId && await Hierarchy.ParentProblemAsync(connection, tx, parentId, entity_id) is { } parentProblem)
             return Errors.Unprocessable(parentProblem);
 
+        var now = files.Now();
         var updated = current with
         {
             Label = input.Label,
             Description = input.Description,
             ParentId = input.Parent,
-            UpdatedDate = files.Now(),
+            UpdatedDate = now,
             UpdatedBy = context.CallerId(),
         };
 
@@ -59,19 +61,7 @@ public static class ReplaceEntityEndpoint
                 if (await ReplaceEntitySql.HolderOfHashAsync(connection, tx, info.Hash, entity_id) is { } holder)
                     return Errors.Conflict($"Duplicate of entity {holder}");
                 placed = files.Store(input.Image!, info.Hash, info.Extension);
-                updated = updated with
-                {
-                    CreateDate = info.CaptureTime ?? updated.UpdatedDate,
-                    FileSize = info.FileSize,
-                    Width = info.Width,
-                    Height = info.Height,
-                    Duration = info.Duration,
-                    MimeType = info.MimeType,
-                    Type = info.Type,
-                    Extension = info.Extension,
-                    Md5 = info.Hash,
-                    FilePath = placed,
-                };
+                updated = updated.WithMedia(info, now, placed);
             }
             var saved = await ReplaceEntitySql.UpdateAsync(connection, tx, updated);
             // The old file is set aside under the write lock and purged once the new row is durable;

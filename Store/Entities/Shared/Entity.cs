@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Store.Media;
 
 namespace Store.Entities.Shared;
 
@@ -31,6 +32,22 @@ public record Entity
     /// so a history row must be copied down to be served where the contract wants the entity.
     /// </summary>
     public Entity AsEntity() => new(this);
+
+    /// <summary>This entity holding the file described by <paramref name="info"/>, stored at <paramref name="filePath"/>;
+    /// a file without a capture time counts as created at <paramref name="uploadTime"/>.</summary>
+    public Entity WithMedia(MediaInfo info, long uploadTime, string filePath) => this with
+    {
+        CreateDate = info.CaptureTime ?? uploadTime,
+        FileSize = info.FileSize,
+        Width = info.Width,
+        Height = info.Height,
+        Duration = info.Duration,
+        MimeType = info.MimeType,
+        Type = info.Type,
+        Extension = info.Extension,
+        Md5 = info.Hash,
+        FilePath = filePath,
+    };
 }
 
 /// <summary>
