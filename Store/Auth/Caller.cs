@@ -15,10 +15,7 @@ public sealed record Caller(string Sub, IReadOnlyList<string> Permissions, bool 
 
     public bool Has(string permission) => Permissions.Contains(permission, StringComparer.Ordinal);
 
-    public ClaimsPrincipal ToPrincipal()
-    {
-        var claims = new List<Claim> { new("sub", Sub), new("is_admin", IsAdmin ? "true" : "false", ClaimValueTypes.Boolean) };
-        claims.AddRange(Permissions.Select(p => new Claim("permissions", p)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, "Bearer", "sub", null));
-    }
+    /// <summary>Only <c>sub</c> is carried: access is decided from the Caller itself, and CallerId reads nothing else.</summary>
+    public ClaimsPrincipal ToPrincipal() =>
+        new(new ClaimsIdentity([new Claim("sub", Sub)], "Bearer", "sub", null));
 }

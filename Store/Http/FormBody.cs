@@ -6,9 +6,6 @@ namespace Store.Http;
 /// </summary>
 public static class FormBody
 {
-    /// <summary>multipart/form-data or application/x-www-form-urlencoded.</summary>
-    public static bool IsForm(HttpRequest request) => request.HasFormContentType;
-
     public static async Task<IReadOnlyDictionary<string, string>> ReadFieldsAsync(HttpRequest request, string tempDir, CancellationToken ct)
     {
         if (MultipartForm.IsMultipart(request))

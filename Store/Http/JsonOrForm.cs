@@ -18,7 +18,7 @@ public sealed record JsonOrForm(BodyKind Kind, JsonElement Json, IReadOnlyDictio
     {
         var contentType = request.ContentType;
         if (!RequestShape.HasBody(request)) return new(BodyKind.Missing, default, NoFields, contentType);
-        if (FormBody.IsForm(request)) return new(BodyKind.Form, default, await FormBody.ReadFieldsAsync(request, tempDir, ct), contentType);
+        if (request.HasFormContentType) return new(BodyKind.Form, default, await FormBody.ReadFieldsAsync(request, tempDir, ct), contentType);
         // A body without a Content-Type is read as JSON, the format these endpoints document first.
         if (!string.IsNullOrEmpty(contentType) && !request.HasJsonContentType()) return new(BodyKind.Unsupported, default, NoFields, contentType);
         try
