@@ -6,7 +6,7 @@ using Store.Storage;
 namespace Store.Http;
 
 /// <summary>A file part of a multipart body, already streamed to a temporary file.</summary>
-public sealed record UploadedFile(string Field, string FileName, string TempPath, long Size, string? ContentType);
+public sealed record UploadedFile(string Field, string FileName, string TempPath, long Size);
 
 /// <summary>
 /// Reads a multipart/form-data body section by section: text fields into memory (bounded), file
@@ -25,7 +25,6 @@ public sealed class MultipartForm : IAsyncDisposable
     public List<UploadedFile> Files { get; } = [];
 
     public string? Field(string name) => Fields.TryGetValue(name, out var values) ? values[^1] : null;
-    public bool Has(string name) => Fields.ContainsKey(name) || Files.Any(f => f.Field == name);
     public UploadedFile? File(string name) => Files.LastOrDefault(f => f.Field == name);
 
     public static bool IsMultipart(HttpRequest request) =>
@@ -132,7 +131,7 @@ public sealed class MultipartForm : IAsyncDisposable
                 while ((read = await ReadPart(section.Body, chunk, ct)) > 0) await target.WriteAsync(chunk.AsMemory(0, read), ct);
                 await target.FlushAsync(ct);
             }
-            return new UploadedFile(field, fileName, path, new FileInfo(path).Length, section.ContentType);
+            return new UploadedFile(field, fileName, path, new FileInfo(path).Length);
         }
         catch
         {
