@@ -113,4 +113,11 @@ public sealed class StoreSettingsTests
         Assert.Equal((5, 9, 0, 0), (s.WorkerTtlSeconds, s.JobLeaseSeconds, s.JobMaxRetries, s.JobRetentionDays));
         Assert.Equal(["/mnt/a", "/mnt/b"], s.JobExternalRoots);
     }
+
+    [Fact]
+    public void External_roots_split_on_the_path_separator_only()
+    {
+        var s = From(("JOB_EXTERNAL_ROOTS", $"/mnt/Photos, 2024{Path.PathSeparator}/mnt/a;b"));
+        Assert.Equal(["/mnt/Photos, 2024", "/mnt/a;b"], s.JobExternalRoots);
+    }
 }

@@ -45,8 +45,9 @@ public sealed record StoreSettings
             JobLeaseSeconds = Int(env, "JOB_LEASE_SECONDS", 60, 1, 86400),
             JobMaxRetries = Int(env, "JOB_MAX_RETRIES", 3, 0, 1000),
             JobRetentionDays = Int(env, "JOB_RETENTION_DAYS", 7, 0, 36500),
+            // Like PATH: a comma or semicolon is a legal character of a folder name ("Photos, 2024").
             JobExternalRoots = (env("JOB_EXTERNAL_ROOTS") ?? "")
-                .Split([':', ';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(p => Path.GetFullPath(ExpandHome(p)))
                 .ToArray(),
             MaxUploadBytes = Long(env, "MAX_UPLOAD_BYTES", 20L * 1024 * 1024 * 1024),
