@@ -23,13 +23,11 @@ public sealed class ResponseSnapshotTests
         return new JObject { ["status"] = (int)response.StatusCode, ["body"] = token };
     }
 
-    static Task<StoreHost> Start() => StoreHost.StartAsync(s => s with { AuthDisabled = true });
-
     [Fact]
     public async Task Collection_lifecycle_bodies()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await Start();
+        await using var host = await StoreHost.StartAsync();
         var created = await Body(await host.Client.PostAsync("/entities", Forms.Entity(true, "Holidays", "Summer 2026"), ct));
         var child = await Body(await host.Client.PostAsync("/entities", Forms.Entity(true, "Beach", parentId: 1), ct));
         var patched = await Body(await host.Client.PatchAsync("/entities/2",
@@ -46,7 +44,7 @@ public sealed class ResponseSnapshotTests
     public async Task Error_bodies()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await Start();
+        await using var host = await StoreHost.StartAsync();
         await host.Client.PostAsync("/entities", Forms.Entity(false, "Note", file: Forms.Text("a note")), ct);
         Snapshot.Match(new JObject
         {

@@ -126,7 +126,7 @@ public sealed class HistoryTriggerTests
     [Fact]
     public async Task Raw_writes_are_served_by_the_versions_endpoint()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var created = await host.Client.CreateCollectionAsync("over http");
         await using (var db = await host.OpenDbAsync())
             await db.ExecuteAsync("UPDATE entities SET label = 'by raw sql' WHERE id = @id", new { id = created.Id() });

@@ -11,7 +11,7 @@ public sealed class HealthTests
     [Fact]
     public async Task Health_answers_the_contract_body()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.GetAsync("/", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);

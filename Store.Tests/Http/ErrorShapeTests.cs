@@ -23,14 +23,14 @@ public sealed class ErrorShapeTests
     [InlineData("/entities/1/versions/2")]
     public async Task Unknown_route_is_a_json_404(string path)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await Expect.DetailAsync(await host.Client.GetAsync(path, Ct), HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task Wrong_method_is_a_json_405()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await Expect.DetailAsync(await host.Client.PostAsync("/entities/1", Forms.Entity(true, "x"), Ct), HttpStatusCode.MethodNotAllowed);
     }
 
@@ -41,7 +41,7 @@ public sealed class ErrorShapeTests
     [InlineData("PUT", "/entities/1", "application/x-www-form-urlencoded")]
     public async Task Another_content_type_where_a_multipart_form_is_expected_is_a_422_in_list_form(string method, string path, string contentType)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await host.Client.CreateCollectionAsync("kept");
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Raw("""{"is_collection": true, "label": "x"}""", contentType) };
         var msg = await Expect.ShapeErrorAsync(await host.Client.SendAsync(request, Ct), "model_attributes_type", "body");
@@ -55,7 +55,7 @@ public sealed class ErrorShapeTests
     [InlineData("PUT", "/entities/1")]
     public async Task No_body_where_a_multipart_form_is_expected_is_a_422_missing(string method, string path)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await host.Client.CreateCollectionAsync();
         var response = await host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
         await Expect.ShapeErrorAsync(response, "missing", "body");
@@ -67,7 +67,7 @@ public sealed class ErrorShapeTests
     [InlineData("PATCH", "/entities/1")]
     public async Task Multipart_without_a_boundary_is_a_422(string method, string path)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await host.Client.CreateCollectionAsync();
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Raw("is_collection=true", "multipart/form-data") };
         await Expect.DetailAsync(await host.Client.SendAsync(request, Ct), HttpStatusCode.UnprocessableEntity);
@@ -80,7 +80,7 @@ public sealed class ErrorShapeTests
     [InlineData("--b\r\nContent-Disposition: form-data; name=\"is_collection\"\r\n")]
     public async Task Malformed_or_truncated_multipart_is_a_422_and_leaves_no_temp_file(string body)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.PostAsync("/entities", Raw(body, "multipart/form-data; boundary=b"), Ct);
         await Expect.DetailAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Empty(host.TempFiles());
@@ -90,7 +90,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Multipart_with_no_parts_is_a_422_in_list_form()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.PostAsync("/entities", Raw("--b--\r\n", "multipart/form-data; boundary=b"), Ct);
         await Expect.ValidationAsync(response, "body", "is_collection");
     }
@@ -98,7 +98,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Body_over_the_upload_limit_is_a_413_and_leaves_nothing()
     {
-        await using var host = await StoreHost.StartAsync(s => s with { AuthDisabled = true, MaxUploadBytes = 4096 });
+        await using var host = await StoreHost.StartAsync(s => s with { MaxUploadBytes = 4096 });
         var response = await host.Client.PostAsync("/entities", Forms.Entity(false, "big", file: new byte[64 * 1024]), Ct);
         await Expect.DetailAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Empty(host.TempFiles());
@@ -108,7 +108,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Missing_content_type_is_a_422_in_list_form()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         // An empty body is no body at all; one with text but no Content-Type is of the wrong kind.
         await Expect.ShapeErrorAsync(await host.Client.PostAsync("/entities", Raw("", null), Ct), "missing", "body");
         var msg = await Expect.ShapeErrorAsync(await host.Client.PostAsync("/entities", Raw("is_collection=true", null), Ct), "model_attributes_type", "body");
@@ -119,7 +119,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Errors_are_json_with_no_stack_trace()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.GetAsync("/entities?page=abc", Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -130,7 +130,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Urlencoded_patch_beyond_the_form_limits_is_a_422()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("kept");
         var longKey = new FormUrlEncodedContent([new(new string('k', 5000), "v")]);
         await Expect.ShapeErrorAsync(await host.Client.PatchAsync($"/entities/{folder.Id()}", longKey, Ct), "value_error", "body");
@@ -142,7 +142,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Multipart_with_too_many_parts_is_a_422()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var form = Forms.Fields(Enumerable.Range(0, 5000).Select(i => ($"f{i}", "v")).Prepend(("is_collection", "true")).ToArray());
         await Expect.DetailAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.UnprocessableEntity, "parts");
         Assert.Empty((await host.Client.GetOkAsync("/entities")).Ids());
@@ -151,7 +151,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Multipart_text_beyond_4_MiB_in_total_is_a_422()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var field = new string('x', 1024 * 1024 - 16);
         var form = Forms.Fields(Enumerable.Range(0, 5).Select(i => ($"f{i}", field)).Prepend(("is_collection", "true")).ToArray());
         await Expect.DetailAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.UnprocessableEntity, "4 MiB");
@@ -161,7 +161,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Multipart_text_within_4_MiB_in_total_is_accepted()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var field = new string('x', 1024 * 1024 - 16);
         var form = Forms.Fields(Enumerable.Range(0, 3).Select(i => ($"f{i}", field)).Prepend(("is_collection", "true")).ToArray());
         await Expect.StatusAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.Created);

@@ -3,14 +3,9 @@ using Store.Data;
 
 namespace Store.Tests.Infrastructure;
 
-/// <summary>
-/// The entity tests' host: authentication off, so that they test the entities API and stay valid
-/// whatever the auth defaults become. One place to change if that choice changes.
-/// </summary>
+/// <summary>Looks behind the service of a <see cref="StoreHost"/>: its database file and its media folders.</summary>
 public static class OpenStore
 {
-    public static Task<StoreHost> StartAsync() => StoreHost.StartAsync(s => s with { AuthDisabled = true });
-
     /// <summary>A plain connection to the host's SQLite file, independent of the service's own code paths.</summary>
     public static async Task<SqliteConnection> OpenDbAsync(this StoreHost host)
     {

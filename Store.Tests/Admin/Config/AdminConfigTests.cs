@@ -206,7 +206,7 @@ public sealed class AdminConfigTests
     [Fact]
     public async Task With_auth_disabled_anyone_may_flip_the_switch_and_reads_stay_open()
     {
-        await using var host = await StoreHost.StartAsync(s => s with { AuthDisabled = true });
+        await using var host = await StoreHost.StartAsync();
         var put = await host.Client.PutAsync("/admin/config/read-auth", JsonBody("""{"enabled": true}"""), Ct);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var body = await put.ReadJsonAsync();

@@ -18,7 +18,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Collection_is_created_with_every_seed_key()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var response = await host.Client.PostAsync("/entities", Forms.Entity(true, "Trip", "Summer"), Ct);
         var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -40,7 +40,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Media_item_stores_its_file_under_the_upload_date_and_hash()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var content = Forms.Text("a small note for the media test");
         var day = DateTime.UtcNow.Date;
         var body = await Expect.StatusAsync(
@@ -72,7 +72,7 @@ public sealed class CreateEntityTests
     [InlineData("0", false)]
     public async Task Is_collection_accepts_booleans_in_any_case_and_digits(string raw, bool expected)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var form = Forms.Fields(("is_collection", raw), ("label", "x"));
         if (!expected) form.Add(Forms.File(Forms.Text($"content for {raw}")), "image", "a.txt");
         var body = await Expect.StatusAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.Created);
@@ -82,7 +82,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Missing_is_collection_is_a_422_in_list_form()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.PostAsync("/entities", Forms.Entity(null, "x"), Ct);
         var items = await Expect.ValidationAsync(response, "body", "is_collection");
         Assert.Equal("missing", items[0].GetProperty("type").GetString());
@@ -94,7 +94,7 @@ public sealed class CreateEntityTests
     [InlineData("")]
     public async Task Is_collection_that_is_not_a_boolean_is_a_422_in_list_form(string raw)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.PostAsync("/entities", Forms.Fields(("is_collection", raw)), Ct);
         await Expect.ValidationAsync(response, "body", "is_collection");
         Assert.Empty(host.StoredFiles());
@@ -103,14 +103,14 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Media_item_without_a_file_is_a_422()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await Expect.ValidationAsync(await host.Client.PostAsync("/entities", Forms.Entity(false, "x"), Ct), "body", "image");
     }
 
     [Fact]
     public async Task Media_item_with_an_empty_file_is_a_422_and_leaves_nothing()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.PostAsync("/entities", Forms.Entity(false, "x", file: []), Ct);
         await Expect.ValidationAsync(response, "body", "image");
         Assert.Empty(host.StoredFiles());
@@ -121,7 +121,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Collection_with_a_file_is_a_422_and_leaves_nothing()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.PostAsync("/entities", Forms.Entity(true, "x", file: Forms.Text("not for a folder")), Ct);
         await Expect.ValidationAsync(response, "body", "image");
         Assert.Empty(host.StoredFiles());
@@ -131,7 +131,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Parent_must_exist()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.PostAsync("/entities", Forms.Entity(true, "x", parentId: 999), Ct);
         await Expect.DetailAsync(response, HttpStatusCode.UnprocessableEntity, "999");
     }
@@ -139,7 +139,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Parent_must_be_a_collection_and_a_refused_upload_leaves_nothing()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("the would-be parent");
         var response = await host.Client.PostAsync("/entities",
             Forms.Entity(false, "child", parentId: media.Id(), file: Forms.Text("child content")), Ct);
@@ -151,7 +151,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Parent_id_that_is_not_a_number_is_a_422_in_list_form()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.PostAsync("/entities", Forms.Fields(("is_collection", "true"), ("parent_id", "abc")), Ct);
         await Expect.ValidationAsync(response, "body", "parent_id");
     }
@@ -159,7 +159,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Child_of_a_collection_records_its_parent()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("Holidays");
         var child = await host.Client.CreateMediaAsync("beach", "Beach", folder.Id());
         var sub = await host.Client.CreateCollectionAsync("Day 1", folder.Id());
@@ -170,7 +170,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Same_content_again_returns_the_existing_entity_with_200_and_writes_nothing()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var first = await host.Client.CreateMediaAsync("same bytes twice", "first");
         var again = await host.Client.PostAsync("/entities",
             Forms.Entity(false, "second", "other", file: Forms.Text("same bytes twice"), fileName: "other-name.bin"), Ct);
@@ -190,7 +190,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Different_content_gives_different_entities()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var a = await host.Client.CreateMediaAsync("content a");
         var b = await host.Client.CreateMediaAsync("content b");
         Assert.NotEqual(a.Id(), b.Id());
@@ -201,7 +201,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Added_by_is_null_when_auth_is_disabled()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var body = await host.Client.CreateMediaAsync("who added me");
         Assert.True(body.IsNull("added_by"));
         Assert.True(body.IsNull("updated_by"));
@@ -210,7 +210,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Created_entity_is_what_get_returns()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var created = await host.Client.CreateMediaAsync("round trip", "Label", description: "Desc");
         var read = await Expect.StatusAsync(await host.Client.GetEntityAsync(created.Id()), HttpStatusCode.OK);
         Assert.Equal(JsonSerializer.Serialize(created), JsonSerializer.Serialize(read));

@@ -17,7 +17,7 @@ public sealed class DeleteEntityTests
     [Fact]
     public async Task Removes_the_row_and_the_file_for_good()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("to be deleted");
         var other = await host.Client.CreateMediaAsync("to be kept");
 
@@ -32,7 +32,7 @@ public sealed class DeleteEntityTests
     [Fact]
     public async Task Deleted_content_can_be_uploaded_again_as_a_new_entity()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("comes back");
         Assert.Equal(HttpStatusCode.NoContent, (await host.Client.DeleteAsync($"/entities/{media.Id()}", Ct)).StatusCode);
         var again = await host.Client.CreateMediaAsync("comes back");
@@ -44,7 +44,7 @@ public sealed class DeleteEntityTests
     [Fact]
     public async Task Unknown_id_is_a_404()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await Expect.DetailAsync(await host.Client.DeleteAsync("/entities/31", Ct), HttpStatusCode.NotFound, "Entity not found");
         await Expect.DetailAsync(await host.Client.DeleteAsync("/entities/99999999999999999999999", Ct), HttpStatusCode.NotFound);
     }
@@ -52,7 +52,7 @@ public sealed class DeleteEntityTests
     [Fact]
     public async Task Collection_with_children_is_a_409_and_keeps_everything()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var child = await host.Client.CreateMediaAsync("child", parentId: folder.Id());
         await Expect.DetailAsync(await host.Client.DeleteAsync($"/entities/{folder.Id()}", Ct), HttpStatusCode.Conflict);
@@ -64,7 +64,7 @@ public sealed class DeleteEntityTests
     [Fact]
     public async Task Soft_deleted_children_still_count()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var child = await host.Client.CreateMediaAsync("child", parentId: folder.Id());
         await Expect.StatusAsync(await host.Client.PatchAsync(child.Id(), new { is_deleted = true }), HttpStatusCode.OK);
@@ -74,7 +74,7 @@ public sealed class DeleteEntityTests
     [Fact]
     public async Task Empty_collection_is_deleted()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         Assert.Equal(HttpStatusCode.NoContent, (await host.Client.DeleteAsync($"/entities/{folder.Id()}", Ct)).StatusCode);
         Assert.Equal(0, await RowCountAsync(host));
@@ -86,7 +86,7 @@ public sealed class DeleteEntityTests
     [InlineData("1")]
     public async Task Recursive_removes_the_whole_subtree_and_its_files(string recursive)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var root = await host.Client.CreateCollectionAsync("root");
         var sub = await host.Client.CreateCollectionAsync("sub", root.Id());
         await host.Client.CreateMediaAsync("in root", parentId: root.Id());
@@ -104,7 +104,7 @@ public sealed class DeleteEntityTests
     [Fact]
     public async Task Recursive_that_is_not_a_boolean_is_a_422()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         await Expect.ShapeErrorAsync(await host.Client.DeleteAsync($"/entities/{folder.Id()}?recursive=please", Ct), "bool_parsing", "query", "recursive");
         Assert.Equal(1, await RowCountAsync(host));
@@ -115,7 +115,7 @@ public sealed class DeleteEntityTests
     [InlineData("/entities/collection")]
     public async Task Delete_all_removes_every_row_and_every_file(string path)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         await host.Client.CreateMediaAsync("one", parentId: folder.Id());
         var two = await host.Client.CreateMediaAsync("two");

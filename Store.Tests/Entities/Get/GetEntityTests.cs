@@ -10,7 +10,7 @@ public sealed class GetEntityTests
     [Fact]
     public async Task Unknown_id_is_a_404_with_the_contract_detail()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         Assert.Equal("Entity not found", await Expect.DetailAsync(await host.Client.GetEntityAsync(12345), HttpStatusCode.NotFound));
     }
 
@@ -20,14 +20,14 @@ public sealed class GetEntityTests
     [InlineData("abc")]
     public async Task Odd_ids_are_a_json_404_not_a_500(string id)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await Expect.DetailAsync(await host.Client.GetAsync($"/entities/{id}", Ct), HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task Version_returns_the_entity_as_it_was()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var created = await host.Client.CreateCollectionAsync("before", description: "first words");
         await Expect.StatusAsync(await host.Client.PatchAsync(created.Id(), new { label = "after" }), HttpStatusCode.OK);
 
@@ -45,7 +45,7 @@ public sealed class GetEntityTests
     [Fact]
     public async Task Version_that_does_not_exist_is_a_404()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var created = await host.Client.CreateCollectionAsync();
         await Expect.DetailAsync(await host.Client.GetEntityAsync(created.Id(), "?version=2"), HttpStatusCode.NotFound);
         await Expect.DetailAsync(await host.Client.GetEntityAsync(999, "?version=1"), HttpStatusCode.NotFound, "Entity not found");
@@ -58,7 +58,7 @@ public sealed class GetEntityTests
     [InlineData("99999999999999")]
     public async Task Version_that_is_not_a_positive_number_is_a_422_in_list_form(string raw)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var created = await host.Client.CreateCollectionAsync();
         await Expect.ValidationAsync(await host.Client.GetEntityAsync(created.Id(), $"?version={raw}"), "query", "version");
     }
@@ -66,7 +66,7 @@ public sealed class GetEntityTests
     [Fact]
     public async Task Version_below_one_names_the_bound()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var created = await host.Client.CreateCollectionAsync();
         var msg = await Expect.ShapeErrorAsync(await host.Client.GetEntityAsync(created.Id(), "?version=0"), "greater_than_equal", "query", "version");
         Assert.Equal("Input should be greater than or equal to 1", msg);
@@ -75,7 +75,7 @@ public sealed class GetEntityTests
     [Fact]
     public async Task Head_answers_like_get_without_a_body()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var created = await host.Client.CreateCollectionAsync();
         var found = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/entities/{created.Id()}"), Ct);
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);
@@ -90,7 +90,7 @@ public sealed class GetEntityTests
     [Fact]
     public async Task Soft_deleted_entity_is_still_returned()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var created = await host.Client.CreateMediaAsync("soon soft-deleted");
         await Expect.StatusAsync(await host.Client.PatchAsync(created.Id(), new { is_deleted = true }), HttpStatusCode.OK);
         var read = await Expect.StatusAsync(await host.Client.GetEntityAsync(created.Id()), HttpStatusCode.OK);

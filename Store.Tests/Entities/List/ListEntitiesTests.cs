@@ -23,7 +23,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Empty_store_has_zero_pages()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var page = await host.Client.GetOkAsync("/entities");
         Assert.Empty(page.GetProperty("items").EnumerateArray());
         var p = Pagination(page);
@@ -38,7 +38,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Pages_split_the_items_and_a_page_past_the_end_is_empty()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var ids = new List<long>();
         for (var i = 0; i < 5; i++) ids.Add((await host.Client.CreateCollectionAsync($"c{i}")).Id());
 
@@ -81,14 +81,14 @@ public sealed class ListEntitiesTests
     [InlineData("order=sideways", "order")]
     public async Task Bad_query_values_are_a_422_in_list_form(string query, string field)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await Expect.ValidationAsync(await host.Client.GetAsync($"/entities?{query}", Ct), "query", field);
     }
 
     [Fact]
     public async Task Search_needs_every_word_in_label_or_description_ignoring_case()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var both = await host.Client.CreateCollectionAsync("Beach Sunset", description: null);
         var split = await host.Client.CreateCollectionAsync("the BEACH", description: "a red sunset");
         var one = await host.Client.CreateCollectionAsync("beach only", description: "nothing else");
@@ -107,7 +107,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Search_treats_like_wildcards_as_plain_text()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var percent = await host.Client.CreateCollectionAsync("100% done");
         await host.Client.CreateCollectionAsync("plain");
         Assert.Equal([percent.Id()], (await host.Client.GetOkAsync("/entities?search_query=%25")).Ids());
@@ -117,7 +117,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Parent_filter_lists_children_and_zero_lists_the_top_level()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var child = await host.Client.CreateMediaAsync("child", parentId: folder.Id());
         var sub = await host.Client.CreateCollectionAsync("sub", folder.Id());
@@ -133,7 +133,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Is_collection_filter_accepts_any_boolean_spelling()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var media = await host.Client.CreateMediaAsync("media");
         foreach (var yes in new[] { "true", "TRUE", "1" })
@@ -145,7 +145,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Type_mime_type_and_md5_filters_match_exactly()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var a = await host.Client.CreateMediaAsync("file a");
         var b = await host.Client.CreateMediaAsync("file b");
         await host.Client.CreateCollectionAsync("folder");
@@ -164,7 +164,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Created_after_and_before_bound_create_date_inclusively()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var old = await host.Client.CreateMediaAsync("old");
         var mid = await host.Client.CreateMediaAsync("mid");
         var recent = await host.Client.CreateMediaAsync("recent");
@@ -181,7 +181,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Soft_deleted_entities_show_only_with_include_deleted()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var kept = await host.Client.CreateMediaAsync("kept");
         var hidden = await host.Client.CreateMediaAsync("hidden");
         await Expect.StatusAsync(await host.Client.PatchAsync(hidden.Id(), new { is_deleted = true }), HttpStatusCode.OK);
@@ -203,7 +203,7 @@ public sealed class ListEntitiesTests
     [InlineData("file_size")]
     public async Task Every_order_breaks_ties_by_id_and_pages_never_overlap(string orderBy)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var ids = new List<long>();
         for (var i = 0; i < 7; i++) ids.Add((await host.Client.CreateMediaAsync($"entity {i}", i % 2 == 0 ? "same" : "Other")).Id());
         await using (var db = await host.OpenDbAsync())
@@ -243,7 +243,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Default_order_is_id_ascending()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var a = await host.Client.CreateCollectionAsync("z");
         var b = await host.Client.CreateCollectionAsync("a");
         Assert.Equal([a.Id(), b.Id()], (await host.Client.GetOkAsync("/entities")).Ids());
@@ -254,7 +254,7 @@ public sealed class ListEntitiesTests
     [Fact]
     public async Task Version_shows_each_entity_as_at_that_version_and_leaves_out_those_without_it()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var changed = await host.Client.CreateCollectionAsync("old label");
         var unchanged = await host.Client.CreateCollectionAsync("stable");
         await Expect.StatusAsync(await host.Client.PatchAsync(changed.Id(), new { label = "new label" }), HttpStatusCode.OK);

@@ -11,7 +11,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task Json_body_changes_only_the_fields_sent()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var media = await host.Client.CreateMediaAsync("content", "old", folder.Id(), "desc");
 
@@ -29,7 +29,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task Wrapped_body_form_is_accepted()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "old", description: "desc");
         var body = await Expect.StatusAsync(await host.Client.PatchJsonAsync(media.Id(), """{"body": {"label": "wrapped", "description": null}}"""), HttpStatusCode.OK);
         Assert.Equal("wrapped", body.Str("label"));
@@ -39,7 +39,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task Multipart_form_is_accepted_and_empty_clears()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var media = await host.Client.CreateMediaAsync("content", "old", folder.Id(), "desc");
         var form = Forms.Fields(("label", "from a form"), ("description", ""), ("is_deleted", "False"));
@@ -52,7 +52,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task Urlencoded_form_is_accepted()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "old");
         var form = new FormUrlEncodedContent([new("label", "urlencoded")]);
         var body = await Expect.StatusAsync(await host.Client.PatchAsync($"/entities/{media.Id()}", form, Ct), HttpStatusCode.OK);
@@ -62,7 +62,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task Explicit_null_clears_a_field()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var media = await host.Client.CreateMediaAsync("content", "label", folder.Id(), "desc");
         var body = await Expect.StatusAsync(await host.Client.PatchJsonAsync(media.Id(),
@@ -75,7 +75,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task Is_deleted_soft_deletes_and_restores()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "label");
         var deleted = await Expect.StatusAsync(await host.Client.PatchJsonAsync(media.Id(), """{"is_deleted": true}"""), HttpStatusCode.OK);
         Assert.True(deleted.GetProperty("is_deleted").GetBoolean());
@@ -91,7 +91,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task Unknown_id_is_a_404()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await Expect.DetailAsync(await host.Client.PatchJsonAsync(5, """{"label": "x"}"""), HttpStatusCode.NotFound, "Entity not found");
     }
 
@@ -106,7 +106,7 @@ public sealed class PatchEntityTests
     [InlineData("""{"is_deleted": "maybe"}""", "is_deleted")]
     public async Task Mistyped_fields_are_a_422_in_list_form(string json, string field)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "label");
         await Expect.ValidationAsync(await host.Client.PatchJsonAsync(media.Id(), json), "body", field);
         Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{media.Id()}")).Str("label"));
@@ -121,7 +121,7 @@ public sealed class PatchEntityTests
     [InlineData("null", "model_attributes_type")]
     public async Task A_body_that_is_not_a_json_object_is_a_422_in_list_form(string json, string type)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "label");
         await Expect.ShapeErrorAsync(await host.Client.PatchJsonAsync(media.Id(), json), type, "body");
         Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{media.Id()}/versions")).GetArrayLength());
@@ -135,7 +135,7 @@ public sealed class PatchEntityTests
     [InlineData("""{"body": 5, "label": "x"}""")]
     public async Task A_body_wrapper_that_is_not_an_object_is_a_422_and_writes_no_version(string json)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "label");
         await Expect.ShapeErrorAsync(await host.Client.PatchJsonAsync(media.Id(), json), "model_attributes_type", "body", "body");
         Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{media.Id()}")).Str("label"));
@@ -145,7 +145,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task Every_patch_writes_one_version_and_stamps_updated_date()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "label");
         var body = await Expect.StatusAsync(await host.Client.PatchJsonAsync(media.Id(), "{}"), HttpStatusCode.OK);
         Assert.True(body.GetProperty("updated_date").GetInt64() >= media.GetProperty("updated_date").GetInt64());
@@ -157,7 +157,7 @@ public sealed class PatchEntityTests
     [InlineData("application/xml")]
     public async Task Body_of_another_content_type_is_a_422_in_list_form_and_changes_nothing(string contentType)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "label");
         var response = await host.Client.PatchAsync($"/entities/{media.Id()}", new StringContent("""{"label": "plain"}""", Encoding.UTF8, contentType), Ct);
         Assert.Contains(contentType, await Expect.ShapeErrorAsync(response, "model_attributes_type", "body"));
@@ -167,7 +167,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task No_body_is_a_422_missing()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "label");
         var response = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/entities/{media.Id()}"), Ct);
         await Expect.ShapeErrorAsync(response, "missing", "body");

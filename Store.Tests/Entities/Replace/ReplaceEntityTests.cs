@@ -10,7 +10,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Replaces_fields_and_absent_description_and_parent_become_null()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var media = await host.Client.CreateMediaAsync("keep my file", "old", folder.Id(), "old description");
 
@@ -29,7 +29,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Sets_description_and_parent_when_sent()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var sub = await host.Client.CreateCollectionAsync("sub");
         var body = await Expect.StatusAsync(await host.Client.PutFormAsync(sub.Id(),
@@ -42,14 +42,14 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Unknown_id_is_a_404()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await Expect.DetailAsync(await host.Client.PutFormAsync(42, Forms.Entity(true, "x")), HttpStatusCode.NotFound, "Entity not found");
     }
 
     [Fact]
     public async Task Is_collection_and_label_are_required_in_list_form()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync();
         await Expect.ValidationAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Entity(null, "x")), "body", "is_collection");
         await Expect.ValidationAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Entity(true)), "body", "label");
@@ -60,7 +60,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Changing_is_collection_is_a_422_in_detail_form_and_changes_nothing()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var media = await host.Client.CreateMediaAsync("media", "media");
         await Expect.DetailAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Entity(false, "x", file: Forms.Text("now a file"))),
@@ -76,7 +76,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Collection_with_a_file_is_a_422()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         await Expect.ValidationAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Entity(true, "x", file: Forms.Text("no files here"))), "body", "image");
         Assert.Empty(host.StoredFiles());
@@ -86,7 +86,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task New_file_replaces_the_old_one_and_its_metadata_and_removes_it_from_disk()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("first version of the file", "photo");
         var newContent = Forms.Text("second, longer version of the file");
 
@@ -104,7 +104,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Same_file_again_keeps_the_entity_and_its_file()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("unchanged content", "photo");
         var body = await Expect.StatusAsync(await host.Client.PutFormAsync(media.Id(),
             Forms.Entity(false, "photo 2", file: Forms.Text("unchanged content"))), HttpStatusCode.OK);
@@ -115,7 +115,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task File_equal_to_another_entity_is_a_409_and_nothing_changes()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var other = await host.Client.CreateMediaAsync("the other's content", "other");
         var media = await host.Client.CreateMediaAsync("my own content", "mine", description: "kept");
 
@@ -134,7 +134,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Empty_file_is_a_422_and_nothing_changes()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "mine");
         await Expect.ValidationAsync(await host.Client.PutFormAsync(media.Id(), Forms.Entity(false, "x", file: [])), "body", "image");
         Assert.Equal("mine", (await host.Client.GetOkAsync($"/entities/{media.Id()}")).Str("label"));
@@ -144,7 +144,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Parent_must_be_an_existing_collection_and_refusal_leaves_the_new_file_out()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("content", "mine");
         var notFolder = await host.Client.CreateMediaAsync("not a folder");
         await Expect.DetailAsync(await host.Client.PutFormAsync(media.Id(), Forms.Entity(false, "x", parentId: 999)), HttpStatusCode.UnprocessableEntity);
@@ -160,7 +160,7 @@ public sealed class ReplaceEntityTests
     [InlineData("True", "FALSE")]
     public async Task Is_collection_accepts_digits_and_any_case(string yes, string no)
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         var file = await host.Client.CreateMediaAsync("file");
         await Expect.StatusAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Fields(("is_collection", yes), ("label", "f"))), HttpStatusCode.OK);

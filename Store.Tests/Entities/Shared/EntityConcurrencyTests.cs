@@ -11,7 +11,7 @@ public sealed class EntityConcurrencyTests
     [Fact]
     public async Task Twenty_parallel_creates_all_succeed_with_distinct_ids()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
         {
             var form = i % 2 == 0
@@ -32,7 +32,7 @@ public sealed class EntityConcurrencyTests
     [Fact]
     public async Task Ten_parallel_uploads_of_the_same_file_create_exactly_one_entity()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
             host.Client.PostAsync("/entities", Forms.Entity(false, $"copy {i}", file: Forms.Text("one picture, sent ten times")), Ct)));
 
@@ -49,7 +49,7 @@ public sealed class EntityConcurrencyTests
     [Fact]
     public async Task Parallel_patches_of_one_entity_each_write_one_version()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("start");
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => host.Client.PatchAsync(folder.Id(), new { label = $"label {i}" })));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));

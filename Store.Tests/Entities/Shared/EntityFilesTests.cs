@@ -22,7 +22,7 @@ public sealed class EntityFilesTests
         var media = Path.Combine(Path.GetTempPath(), "store-tests", "media-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await using var host = await StoreHost.StartAsync(s => s with { AuthDisabled = true, MediaDir = media });
+            await using var host = await StoreHost.StartAsync(s => s with { MediaDir = media });
             var created = await host.Client.CreateMediaAsync("stored elsewhere");
             Assert.StartsWith("store/", created.Str("file_path"));
             Assert.True(File.Exists(Path.Combine(media, created.Str("file_path")!)));
@@ -44,7 +44,7 @@ public sealed class EntityFilesTests
         await File.WriteAllTextAsync(leftover, "half an upload", Ct);
         try
         {
-            await using var host = await StoreHost.StartAsync(s => s with { AuthDisabled = true, MediaDir = Path.Combine(dir, "media") });
+            await using var host = await StoreHost.StartAsync(s => s with { MediaDir = Path.Combine(dir, "media") });
             Assert.Empty(host.TempFiles());
         }
         finally
@@ -56,7 +56,7 @@ public sealed class EntityFilesTests
     [Fact]
     public async Task Create_that_fails_in_the_database_leaves_no_file_and_no_row()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await RefuseAsync(host, "INSERT");
         var response = await host.Client.PostAsync("/entities", Forms.Entity(false, "boom", file: Forms.Text("doomed upload")), Ct);
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
@@ -75,7 +75,7 @@ public sealed class EntityFilesTests
     [Fact]
     public async Task Replace_that_fails_in_the_database_keeps_the_old_file_and_drops_the_new()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("the old file", "ok");
         await RefuseAsync(host, "UPDATE");
         var response = await host.Client.PutFormAsync(media.Id(), Forms.Entity(false, "boom", file: Forms.Text("the new file")));
@@ -90,7 +90,7 @@ public sealed class EntityFilesTests
     [Fact]
     public async Task Upload_the_client_abandons_leaves_no_temp_file()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var form = new MultipartFormDataContent();
         form.Add(new StringContent("false"), "is_collection");
         form.Add(new StreamContent(new FailingStream(256 * 1024)), "image", "big.bin");

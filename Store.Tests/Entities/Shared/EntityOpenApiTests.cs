@@ -8,7 +8,7 @@ public sealed class EntityOpenApiTests
 {
     static async Task<JsonElement> PathsAsync()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         return (await host.Client.GetOkAsync("/openapi/v1.json")).GetProperty("paths");
     }
 

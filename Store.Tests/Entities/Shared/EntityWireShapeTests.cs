@@ -19,7 +19,7 @@ public sealed class EntityWireShapeTests
     [Fact]
     public async Task Collection()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.PostAsync("/entities", Forms.Entity(true, "Holidays", "Summer 2024"), Ct);
         Snapshot.Match(await BodyAsync(response), WithoutTimes);
     }
@@ -27,7 +27,7 @@ public sealed class EntityWireShapeTests
     [Fact]
     public async Task Page()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("Holidays");
         await host.Client.CreateCollectionAsync("Day 1", folder.Id());
         Snapshot.Match(await BodyAsync(await host.Client.GetAsync("/entities?page_size=1&page=2", Ct)), WithoutTimes);
@@ -36,7 +36,7 @@ public sealed class EntityWireShapeTests
     [Fact]
     public async Task Versions()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("Holidays");
         await Expect.StatusAsync(await host.Client.PatchAsync(folder.Id(), new { description = "Beach" }), HttpStatusCode.OK);
         Snapshot.Match(await BodyAsync(await host.Client.GetAsync($"/entities/{folder.Id()}/versions", Ct)), WithoutTimes);
@@ -45,14 +45,14 @@ public sealed class EntityWireShapeTests
     [Fact]
     public async Task Validation_error()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         Snapshot.Match(await BodyAsync(await host.Client.PostAsync("/entities", Forms.Entity(null, "x"), Ct)));
     }
 
     [Fact]
     public async Task Not_found()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         Snapshot.Match(await BodyAsync(await host.Client.GetAsync("/entities/9", Ct)));
     }
 }

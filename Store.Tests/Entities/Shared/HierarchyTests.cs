@@ -8,7 +8,7 @@ public sealed class HierarchyTests
     [Fact]
     public async Task Patch_parent_must_be_an_existing_collection()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var media = await host.Client.CreateMediaAsync("media");
         var other = await host.Client.CreateMediaAsync("other");
         await Expect.DetailAsync(await host.Client.PatchAsync(media.Id(), new { parent_id = other.Id() }), HttpStatusCode.UnprocessableEntity, "not a collection");
@@ -19,7 +19,7 @@ public sealed class HierarchyTests
     [Fact]
     public async Task A_collection_cannot_be_its_own_parent()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("folder");
         await Expect.DetailAsync(await host.Client.PatchAsync(folder.Id(), new { parent_id = folder.Id() }), HttpStatusCode.UnprocessableEntity);
         await Expect.DetailAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Entity(true, "folder", parentId: folder.Id())), HttpStatusCode.UnprocessableEntity);
@@ -28,7 +28,7 @@ public sealed class HierarchyTests
     [Fact]
     public async Task A_collection_cannot_move_under_its_own_descendant()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var a = await host.Client.CreateCollectionAsync("a");
         var b = await host.Client.CreateCollectionAsync("b", a.Id());
         var c = await host.Client.CreateCollectionAsync("c", b.Id());
@@ -42,7 +42,7 @@ public sealed class HierarchyTests
     [Fact]
     public async Task Moving_within_the_tree_without_a_cycle_is_allowed()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var a = await host.Client.CreateCollectionAsync("a");
         var b = await host.Client.CreateCollectionAsync("b", a.Id());
         var c = await host.Client.CreateCollectionAsync("c", b.Id());
@@ -55,7 +55,7 @@ public sealed class HierarchyTests
     [Fact]
     public async Task A_soft_deleted_collection_may_still_be_a_parent()
     {
-        await using var host = await OpenStore.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var folder = await host.Client.CreateCollectionAsync("archived");
         await Expect.StatusAsync(await host.Client.PatchAsync(folder.Id(), new { is_deleted = true }), HttpStatusCode.OK);
         var child = await host.Client.CreateMediaAsync("into the archive", parentId: folder.Id());
