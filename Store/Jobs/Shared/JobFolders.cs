@@ -1,5 +1,4 @@
 using Store.Storage;
-using System.Security.Cryptography;
 using Store.Hosting;
 
 namespace Store.Jobs.Shared;
@@ -118,12 +117,6 @@ public sealed class JobFolders(StoreSettings settings)
             try { total += file.Length; } catch (IOException) { }
         }
         return total;
-    }
-
-    public static async Task<string> Sha256Async(string path, CancellationToken ct)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Store.Data;
 using Store.Hosting;
+using Store.Media;
 
 namespace Store.Jobs.Shared;
 
@@ -116,7 +117,7 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         IReadOnlyList<OutputUpload> uploads, CancellationToken ct)
     {
         var hashed = new List<(OutputUpload Upload, string Hash)>();
-        foreach (var upload in uploads) hashed.Add((upload, await JobFolders.Sha256Async(upload.TempPath, ct)));
+        foreach (var upload in uploads) hashed.Add((upload, await FileHash.Sha256Async(upload.TempPath, ct)));
 
         var now = Now();
         var placed = new List<string>();
