@@ -13,12 +13,15 @@ public enum ReportStatus { Ok, NotFound, NotHolder }
 /// <summary>What a worker's report came to: the job as it now is, or why it was refused.</summary>
 public sealed record ReportOutcome(ReportStatus Status, Job? Job = null);
 
+/// <summary>A worker heard from within WORKER_TTL_SECONDS: the task types it runs and how many jobs it could take now.</summary>
+public sealed record LiveWorker(IReadOnlyList<string> Capabilities, int IdleCount);
+
 /// <summary>A file a worker hands in with its completion, already on disk in the temporary folder.</summary>
 public sealed record OutputUpload(string FileName, string TempPath);
 
 /// <summary>
-/// The queue's write side, shared by the HTTP worker endpoints and the built-in worker so both
-/// take exactly the same path. Every operation first returns lapsed leases to the queue, so a
+/// The queue's write side and the workers table, shared by the HTTP worker endpoints and the built-in
+/// worker so both take exactly the same path. Every operation first returns lapsed leases to the queue, so a
 /// short lease is honoured on the next call, not only at the next sweep.
 /// </summary>
 public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, JobSignals signals, JobFolders folders)
@@ -178,6 +181,16 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         }, ct);
         if (expired > 0) signals.Changed();
         return now + settings.WorkerTtlSeconds * 1000L;
+    }
+
+    /// <summary>The workers heard from within WORKER_TTL_SECONDS.</summary>
+    public async Task<IReadOnlyList<LiveWorker>> LiveWorkersAsync(CancellationToken ct)
+    {
+        var since = Now() - settings.WorkerTtlSeconds * 1000L;
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(string Capabilities, int IdleCount)>(
+            "SELECT capabilities, idle_count FROM workers WHERE last_seen > @since", new { since });
+        return rows.Select(r => new LiveWorker(JsonSerializer.Deserialize<string[]>(r.Capabilities) ?? [], r.IdleCount)).ToList();
     }
 
     /// <summary>A worker that stops cleanly says so, so it stops counting at once.</summary>
