@@ -1,4 +1,7 @@
 using System.Net;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Store.Data;
 using Store.Tests.Infrastructure;
 using Store.Tests.Jobs;
 
@@ -35,6 +38,26 @@ public sealed class HeartbeatTests
         await JobKit.Eventually(async () =>
             (await (await host.Client.GetAsync("/compute/capabilities", Ct)).ReadJsonAsync()).GetProperty("num_workers").GetInt32() == 0,
             60, () => "workers still counted after their TTL");
+    }
+
+    [Fact]
+    public async Task A_long_silent_worker_row_is_deleted_by_the_sweep_and_a_heartbeat_brings_it_back()
+    {
+        // A short lease makes the sweep tick often; the row goes after 10 TTLs of silence (10 s here).
+        await using var host = await JobKit.StartAsync(s => s with { WorkerTtlSeconds = 1, JobLeaseSeconds = 2 });
+        var db = host.App.Services.GetRequiredService<Db>();
+        async Task<long> RowsAsync(string workerId)
+        {
+            await using var connection = await db.OpenAsync(Ct);
+            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM workers WHERE worker_id = @workerId", new { workerId });
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.HeartbeatAsync("store-worker-1234", ["exif"], 1)).StatusCode);
+        Assert.Equal(1, await RowsAsync("store-worker-1234"));
+        await JobKit.Eventually(async () => await RowsAsync("store-worker-1234") == 0, 60, () => "the silent worker's row was never deleted");
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.HeartbeatAsync("store-worker-1234", ["exif"], 1)).StatusCode);
+        Assert.Equal(1, await RowsAsync("store-worker-1234"));
     }
 
     [Fact]

@@ -200,6 +200,21 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         await connection.ExecuteAsync("DELETE FROM workers WHERE worker_id = @workerId", new { workerId });
     }
 
+    /// <summary>
+    /// A worker row is deleted once its worker has been silent for this many WORKER_TTL_SECONDS. It stopped counting
+    /// long before; the protocol has no sign-off and `store worker` names itself by host and pid, so without this every
+    /// run would leave a row behind for good. A worker that comes back writes its row again with its next heartbeat.
+    /// </summary>
+    public const int ForgetWorkerAfterTtls = 10;
+
+    /// <summary>Deletes the rows of workers silent for <see cref="ForgetWorkerAfterTtls"/> TTLs; the periodic sweep calls this.</summary>
+    public async Task<int> ForgetSilentWorkersAsync(CancellationToken ct)
+    {
+        var before = Now() - ForgetWorkerAfterTtls * settings.WorkerTtlSeconds * 1000L;
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync("DELETE FROM workers WHERE last_seen < @before", new { before });
+    }
+
     /// <summary>Returns lapsed leases to the queue (or fails their jobs); the periodic sweep calls this.</summary>
     public async Task<int> ExpireLeasesAsync(CancellationToken ct)
     {
