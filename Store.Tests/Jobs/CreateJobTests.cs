@@ -108,8 +108,15 @@ public sealed class CreateJobTests
         Assert.Equal("5", await host.Client.GetStringAsync($"/compute/jobs/{id}/files/input/dup_1.txt", Ct));
     }
 
+    static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
     [Fact]
-    public async Task External_files_must_exist_inside_the_media_folder_or_an_allowed_root()
+    public async Task External_files_must_be_readable_files_inside_the_media_folder_or_an_allowed_root()
     {
         var outside = Directory.CreateTempSubdirectory("store-outside-");
         var allowed = Directory.CreateTempSubdirectory("store-allowed-");
@@ -134,6 +141,14 @@ public sealed class CreateJobTests
             Assert.Contains("outside", await Rejected(host, "t", JobKit.Form([], ("external_files", External(host.Settings.MediaDir + "/../media_store.db")))));
             Assert.Contains("not found", await Rejected(host, "t", JobKit.Form([], ("external_files", External(Path.Combine(host.Settings.MediaDir, "missing.jpg"))))));
             Assert.Contains("absolute", await Rejected(host, "t", JobKit.Form([], ("external_files", External("store/photo.jpg")))));
+            // Not a regular file: it would fail (or, a fifo, hang) while being hashed. Tests run as root, whom a
+            // chmod 000 does not stop, so unreadable permissions are not tested here.
+            var folder = Path.Combine(host.Settings.MediaDir, "store", "a-folder");
+            Directory.CreateDirectory(folder);
+            Assert.Equal($"External file cannot be read: {folder}", await Rejected(host, "t", JobKit.Form([], ("external_files", External(folder)))));
+            var fifo = Path.Combine(host.Settings.MediaDir, "store", "a-fifo");
+            MakeFifo(fifo);
+            Assert.Equal($"External file cannot be read: {fifo}", await Rejected(host, "t", JobKit.Form([], ("external_files", External(fifo)))));
 
             var job = await host.CreateAsync("t", JobKit.Form("up.txt", Forms.Text("upload"), ("external_files",
                 JsonSerializer.Serialize(new object[] { new { path = media, metadata = new { origin = "test" } }, new { path = extra } }))));

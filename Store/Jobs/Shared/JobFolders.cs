@@ -63,8 +63,8 @@ public sealed class JobFolders(StoreSettings settings)
     }
 
     /// <summary>
-    /// Resolves a referenced file: links followed, it must exist and lie inside MEDIA_STORAGE_DIR or a
-    /// JOB_EXTERNAL_ROOTS folder. Returns the resolved path or the reason it is refused.
+    /// Resolves a referenced file: links followed, it must lie inside MEDIA_STORAGE_DIR or a JOB_EXTERNAL_ROOTS
+    /// folder and be a regular file the service can read. Returns the resolved path or the reason it is refused.
     /// </summary>
     public (string? Path, string? Problem) ResolveExternal(string path)
     {
@@ -72,7 +72,9 @@ public sealed class JobFolders(StoreSettings settings)
         var resolved = RealPath.Resolve(path);
         if (resolved is null || !AllowedRoots().Any(root => RealPath.IsInside(resolved, root)))
             return (null, $"External file is outside the allowed folders: {path}");
-        if (!File.Exists(resolved)) return (null, $"External file not found: {path}");
+        if (!Path.Exists(resolved)) return (null, $"External file not found: {path}");
+        // A folder, a fifo or a file the service may not read would only fail later, while being hashed.
+        if (!ReadableFile.Check(resolved)) return (null, $"External file cannot be read: {path}");
         return (resolved, null);
     }
 
