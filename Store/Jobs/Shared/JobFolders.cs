@@ -24,14 +24,6 @@ public sealed class JobFolders(StoreSettings settings)
         Directory.CreateDirectory(TempDir);
     }
 
-    /// <summary>A fresh private folder under the temporary folder (a worker's scratch space, a download).</summary>
-    public string NewTempFolder(string prefix)
-    {
-        var path = Path.Combine(TempDir, $"{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
     /// <summary>The path a wire <see cref="JobFile"/> names: relative to CL_SERVER_DIR, or absolute for an external file outside it.</summary>
     public string FullPath(JobFile file) =>
         Path.IsPathRooted(file.Path) ? file.Path : Path.Combine(settings.ServerDir, file.Path);

@@ -29,12 +29,6 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
     long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
     long LeaseUntil(long now) => now + settings.JobLeaseSeconds * 1000L;
 
-    public async Task<Job?> GetAsync(string jobId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (await JobSql.GetAsync(connection, null, jobId))?.ToJob();
-    }
-
     /// <summary>Claims the best pending job of <paramref name="taskTypes"/>, waiting up to <paramref name="wait"/> for one to come.</summary>
     public async Task<Job?> ClaimAsync(string workerId, IReadOnlyList<string> taskTypes, TimeSpan wait, CancellationToken ct)
     {
