@@ -19,7 +19,7 @@ public sealed class CreateJobTests
     [Fact]
     public async Task Every_input_error_answers_400_with_a_detail()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var file = Forms.Text("x");
 
         Assert.Contains("input file", await Rejected(host, "image_resize", JobKit.Form([], ("priority", "5"))));
@@ -41,7 +41,7 @@ public sealed class CreateJobTests
     [Fact]
     public async Task A_body_that_is_not_multipart_answers_400_not_415()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         HttpContent?[] bodies =
         [
             new StringContent("""{"upload_files": [], "priority": 5}""", System.Text.Encoding.UTF8, "application/json"),
@@ -64,7 +64,7 @@ public sealed class CreateJobTests
     [Fact]
     public async Task Claim_is_not_a_task_type_whatever_the_body()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         Assert.Contains("'claim' is reserved", await Rejected(host, "claim", JobKit.Form("a.txt", Forms.Text("x"))));
         Assert.Contains("'claim' is reserved", await Rejected(host, "claim", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain")));
         Assert.Equal(0, Directory.EnumerateDirectories(host.Settings.JobsDir).Count(d => !d.EndsWith(".tmp")));
@@ -77,7 +77,7 @@ public sealed class CreateJobTests
     [Fact]
     public async Task Priority_defaults_to_5_and_params_to_an_empty_object()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var job = await host.CreateAsync("t", JobKit.Form("a.txt", Forms.Text("x")));
         Assert.Equal(5, job.GetProperty("priority").GetInt32());
         Assert.Equal(JsonValueKind.Object, job.GetProperty("params").ValueKind);
@@ -89,7 +89,7 @@ public sealed class CreateJobTests
     [Fact]
     public async Task Uploaded_names_lose_their_path_parts_and_never_collide()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var job = await host.CreateAsync("t", JobKit.Form([
             ("../../../etc/evil.txt", Forms.Text("1")),
             ("..\\..\\win.txt", Forms.Text("2")),
@@ -122,7 +122,7 @@ public sealed class CreateJobTests
         var allowed = Directory.CreateTempSubdirectory("store-allowed-");
         try
         {
-            await using var host = await JobKit.StartAsync(s => s with { JobExternalRoots = [allowed.FullName] });
+            await using var host = await StoreHost.StartAsync(s => s with { JobExternalRoots = [allowed.FullName] });
             var media = Path.Combine(host.Settings.MediaDir, "store", "photo.jpg");
             Directory.CreateDirectory(Path.GetDirectoryName(media)!);
             await System.IO.File.WriteAllTextAsync(media, "in media", Ct);
