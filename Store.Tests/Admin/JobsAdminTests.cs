@@ -13,7 +13,7 @@ public sealed class JobsAdminTests
     [Fact]
     public async Task Storage_size_counts_bytes_under_jobs_and_the_jobs()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         await host.CreateAsync("t", JobKit.Form("a.bin", new byte[1000]));
         await host.CreateAsync("t", JobKit.Form("b.bin", new byte[500]));
         var size = await (await host.Client.GetAsync("/admin/compute/jobs/storage/size", Ct)).ReadJsonAsync();
@@ -24,7 +24,7 @@ public sealed class JobsAdminTests
     [Fact]
     public async Task Cleanup_removes_old_finished_jobs_with_their_folders_only()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var oldDone = await Finished(host, "completed", new byte[300]);
         var oldFailed = await Finished(host, "failed", new byte[200]);
         var oldPending = (await host.CreateAsync("nobody_runs", JobKit.Form("p.bin", new byte[50]))).JobId();
@@ -51,7 +51,7 @@ public sealed class JobsAdminTests
     [InlineData("abc")]
     public async Task Cleanup_days_out_of_range_is_422_in_list_form(string days)
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.DeleteAsync($"/admin/compute/jobs/cleanup?days={days}", Ct);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var detail = (await response.ReadJsonAsync()).GetProperty("detail");
@@ -70,13 +70,13 @@ public sealed class JobsAdminTests
         string dir;
         string old;
         {
-            await using var first = await JobKit.StartAsync(s => s with { JobRetentionDays = 0 });
+            await using var first = await StoreHost.StartAsync(s => s with { JobRetentionDays = 0 });
             old = await Finished(first, "completed", new byte[10]);
             await Age(first, [old], days: 30);
             dir = first.Settings.ServerDir;
             await first.App.StopAsync(Ct);
             // Reuse the data folder in a second service with retention on.
-            await using var second = await JobKit.StartAsync(s => s with
+            await using var second = await StoreHost.StartAsync(s => s with
             {
                 ServerDir = dir, DatabasePath = first.Settings.DatabasePath, MediaDir = first.Settings.MediaDir, JobRetentionDays = 7,
             });

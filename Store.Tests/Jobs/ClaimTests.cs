@@ -11,7 +11,7 @@ public sealed class ClaimTests
     [Fact]
     public async Task Highest_priority_goes_first_then_the_oldest_and_only_the_asked_task_types()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var low = (await host.CreateAsync("a", JobKit.Form("1", [1], ("priority", "0")))).JobId();
         var midOld = (await host.CreateAsync("a", JobKit.Form("2", [2], ("priority", "5")))).JobId();
         var other = (await host.CreateAsync("b", JobKit.Form("3", [3], ("priority", "10")))).JobId();
@@ -28,7 +28,7 @@ public sealed class ClaimTests
     [Fact]
     public async Task Many_clients_claiming_at_once_never_get_the_same_job()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         const int jobs = 30, workers = 12;
         var ids = new List<string>();
         for (var i = 0; i < jobs; i++) ids.Add((await host.CreateAsync("race", JobKit.Form($"{i}.bin", [(byte)i]))).JobId());
@@ -61,7 +61,7 @@ public sealed class ClaimTests
     [Fact]
     public async Task A_waiting_claim_answers_when_a_job_arrives_and_204_when_none_does()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         Assert.Equal(HttpStatusCode.NoContent, (await host.Client.ClaimAsync("w", ["later"], waitSeconds: 1)).StatusCode);
 
         var waiting = host.Client.ClaimAsync("w", ["later"], waitSeconds: 30);
@@ -75,7 +75,7 @@ public sealed class ClaimTests
     [Fact]
     public async Task Stopping_the_service_ends_waiting_claims()
     {
-        var host = await JobKit.StartAsync();
+        var host = await StoreHost.StartAsync();
         try
         {
             var waiting = host.Client.ClaimAsync("w", ["never"], waitSeconds: 30);

@@ -13,7 +13,7 @@ public sealed class JobFileRangeTests
     [Fact]
     public async Task A_range_answers_206_with_the_part_and_one_outside_the_file_416()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var id = (await host.CreateAsync("t", JobKit.Form("a.txt", Encoding.ASCII.GetBytes("0123456789")))).JobId();
 
         using var part = new HttpRequestMessage(HttpMethod.Get, $"/compute/jobs/{id}/files/input/a.txt");
@@ -30,7 +30,7 @@ public sealed class JobFileRangeTests
     [Fact]
     public async Task OpenAPI_declares_the_binary_body_the_partial_body_and_416()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var doc = await (await host.Client.GetAsync("/openapi/v1.json", Ct)).ReadJsonAsync();
         var responses = doc.GetProperty("paths").GetProperty("/compute/jobs/{job_id}/files/{path}").GetProperty("get").GetProperty("responses");
         foreach (var status in new[] { "200", "206" })

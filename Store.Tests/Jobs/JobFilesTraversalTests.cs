@@ -26,7 +26,7 @@ public sealed class JobFilesTraversalTests
     [InlineData("input/A.TXT")]
     public async Task Path_tricks_get_404(string path)
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var id = (await host.CreateAsync("t", JobKit.Form("a.txt", Forms.Text("mine")))).JobId();
         Assert.Equal("mine", await host.Client.GetStringAsync($"/compute/jobs/{id}/files/input/a.txt", Ct));
 
@@ -40,7 +40,7 @@ public sealed class JobFilesTraversalTests
     [Fact]
     public async Task Another_jobs_files_and_unknown_jobs_are_not_reachable()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var first = (await host.CreateAsync("t", JobKit.Form("a.txt", Forms.Text("first")))).JobId();
         var second = (await host.CreateAsync("t", JobKit.Form("b.txt", Forms.Text("second")))).JobId();
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/compute/jobs/{first}/files/input/b.txt", Ct)).StatusCode);
@@ -52,7 +52,7 @@ public sealed class JobFilesTraversalTests
     [Fact]
     public async Task A_listed_file_replaced_by_a_link_to_outside_is_not_served()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var id = (await host.CreateAsync("t", JobKit.Form("a.txt", Forms.Text("mine")))).JobId();
         var stored = Path.Combine(host.Settings.JobsDir, id, "input", "a.txt");
         System.IO.File.Delete(stored);
@@ -66,7 +66,7 @@ public sealed class JobFilesTraversalTests
         var root = Directory.CreateTempSubdirectory("store-root-");
         try
         {
-            await using var host = await JobKit.StartAsync(s => s with { JobExternalRoots = [root.FullName] });
+            await using var host = await StoreHost.StartAsync(s => s with { JobExternalRoots = [root.FullName] });
             var target = Path.Combine(root.FullName, "x.txt");
             await System.IO.File.WriteAllTextAsync(target, "x", Ct);
             var id = (await host.CreateAsync("t", JobKit.Form([], ("external_files", $$"""[{"path": "{{target}}"}]""")))).JobId();

@@ -1,23 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.Metadata.Profiles.Exif;
-using SixLabors.ImageSharp.PixelFormats;
-using Store.Hosting;
 using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Jobs;
 
-/// <summary>What the job tests share: a host with auth off (auth is tested elsewhere), forms, worker calls, polling, images.</summary>
+/// <summary>What the job tests share: forms, worker calls and polling (StoreHost runs with auth off; TestMedia makes images).</summary>
 public static class JobKit
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public static Task<StoreHost> StartAsync(Func<StoreSettings, StoreSettings>? tweak = null) =>
-        StoreHost.StartAsync(s => (tweak ?? (x => x))(s with { AuthDisabled = true }));
 
     public static MultipartFormDataContent Form(IEnumerable<(string Name, byte[] Bytes)> files, params (string Name, string Value)[] fields)
     {
@@ -91,27 +82,4 @@ public static class JobKit
 
     public static JsonElement File(this JsonElement job, string list, string filename) =>
         job.GetProperty(list).EnumerateArray().Single(f => f.Str("filename") == filename);
-
-    public static byte[] Jpeg(int width, int height, Action<ExifProfile>? exif = null, byte shade = 120)
-    {
-        using var image = new Image<Rgb24>(width, height, new Rgb24(shade, (byte)(255 - shade), 60));
-        // A gradient so the picture is not trivially compressible and distinct per size.
-        for (var x = 0; x < Math.Min(width, 64); x++) image[x, 0] = new Rgb24((byte)(x * 4), 10, 200);
-        if (exif is not null)
-        {
-            image.Metadata.ExifProfile = new ExifProfile();
-            exif(image.Metadata.ExifProfile);
-        }
-        using var stream = new MemoryStream();
-        image.Save(stream, new JpegEncoder { Quality = 90 });
-        return stream.ToArray();
-    }
-
-    public static byte[] Png(int width, int height)
-    {
-        using var image = new Image<Rgba32>(width, height, new Rgba32(10, 200, 90, 255));
-        using var stream = new MemoryStream();
-        image.Save(stream, new PngEncoder());
-        return stream.ToArray();
-    }
 }

@@ -8,7 +8,7 @@ public sealed class JobOpenApiTests
     [Fact]
     public async Task Every_job_and_worker_route_is_in_the_OpenAPI_document()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var response = await host.Client.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var paths = (await response.ReadJsonAsync()).GetProperty("paths");

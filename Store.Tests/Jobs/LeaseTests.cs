@@ -11,7 +11,7 @@ public sealed class LeaseTests
     [Fact]
     public async Task A_silent_workers_job_goes_back_to_pending_then_fails_when_retries_are_spent()
     {
-        await using var host = await JobKit.StartAsync(s => s with { JobLeaseSeconds = 1, JobMaxRetries = 1 });
+        await using var host = await StoreHost.StartAsync(s => s with { JobLeaseSeconds = 1, JobMaxRetries = 1 });
         var id = (await host.CreateAsync("slow", JobKit.Form("a", [1]))).JobId();
 
         Assert.Equal(HttpStatusCode.OK, (await host.Client.ClaimAsync("dies", ["slow"])).StatusCode);
@@ -36,7 +36,7 @@ public sealed class LeaseTests
     [Fact]
     public async Task Expiry_is_applied_on_claim_without_waiting_for_the_sweep()
     {
-        await using var host = await JobKit.StartAsync(s => s with { JobLeaseSeconds = 1 });
+        await using var host = await StoreHost.StartAsync(s => s with { JobLeaseSeconds = 1 });
         var id = (await host.CreateAsync("slow", JobKit.Form("a", [1]))).JobId();
         Assert.Equal(HttpStatusCode.OK, (await host.Client.ClaimAsync("first", ["slow"])).StatusCode);
 
@@ -55,7 +55,7 @@ public sealed class LeaseTests
     [Fact]
     public async Task Heartbeats_and_progress_keep_a_job_leased()
     {
-        await using var host = await JobKit.StartAsync(s => s with { JobLeaseSeconds = 4 });
+        await using var host = await StoreHost.StartAsync(s => s with { JobLeaseSeconds = 4 });
         var id = (await host.CreateAsync("long", JobKit.Form("a", [1]))).JobId();
         Assert.Equal(HttpStatusCode.OK, (await host.Client.ClaimAsync("steady", ["long"])).StatusCode);
 

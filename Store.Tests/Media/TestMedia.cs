@@ -7,6 +7,7 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace Store.Tests.Media;
@@ -38,7 +39,18 @@ public static class TestMedia
         return buffer.ToArray();
     }
 
-    public static byte[] Jpeg(int seed, int width = 64, int height = 48) => Encode(seed, new JpegEncoder { Quality = 90 }, width, height);
+    /// <summary>A JPEG of <see cref="Picture"/>; <paramref name="exif"/> fills an EXIF block written with it.</summary>
+    public static byte[] Jpeg(int seed, int width = 64, int height = 48, Action<ExifProfile>? exif = null)
+    {
+        using var image = Picture(seed, width, height);
+        if (exif is not null)
+        {
+            image.Metadata.ExifProfile = new ExifProfile();
+            exif(image.Metadata.ExifProfile);
+        }
+        return Save(image, new JpegEncoder { Quality = 90 });
+    }
+
     public static byte[] Png(int seed, int width = 64, int height = 48) => Encode(seed, new PngEncoder(), width, height);
     public static byte[] Bmp(int seed) => Encode(seed, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel32 });
     public static byte[] Gif(int seed) => Encode(seed, new GifEncoder());

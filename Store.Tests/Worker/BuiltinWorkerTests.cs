@@ -7,6 +7,7 @@ using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using Store.Tests.Infrastructure;
 using Store.Tests.Jobs;
+using Store.Tests.Media;
 
 namespace Store.Tests.Worker;
 
@@ -15,7 +16,7 @@ public sealed class BuiltinWorkerTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    static Task<StoreHost> StartAsync() => JobKit.StartAsync(s => s with { BuiltinWorker = true });
+    static Task<StoreHost> StartAsync() => StoreHost.StartAsync(s => s with { BuiltinWorker = true });
 
     static async Task<(JsonElement Job, byte[] Output)> RunAsync(StoreHost host, string task, string outputName, MultipartFormDataContent form)
     {
@@ -61,7 +62,7 @@ public sealed class BuiltinWorkerTests
     {
         await using var host = await StartAsync();
         var (job, output) = await RunAsync(host, "image_resize", "wide.jpg",
-            JobKit.Form("wide.jpg", JobKit.Jpeg(400, 200), ("params", """{"width": 100, "height": 100}""")));
+            JobKit.Form("wide.jpg", TestMedia.Jpeg(903, 400, 200), ("params", """{"width": 100, "height": 100}""")));
         var info = Image.Identify(output);
         Assert.Equal((100, 50), (info.Width, info.Height));
         var described = job.GetProperty("task_output").GetProperty("files")[0];
@@ -70,7 +71,7 @@ public sealed class BuiltinWorkerTests
         Assert.Equal("jpg", described.Str("format"));
 
         var (_, byHeight) = await RunAsync(host, "image_resize", "tall.png",
-            JobKit.Form("tall.png", JobKit.Png(60, 120), ("params", """{"height": 30}""")));
+            JobKit.Form("tall.png", TestMedia.Png(911, 60, 120), ("params", """{"height": 30}""")));
         using var tall = Image.Load(byHeight, out var format);
         Assert.Equal((15, 30), (tall.Width, tall.Height));
         Assert.Equal(PngFormat.Instance, format);
@@ -87,7 +88,7 @@ public sealed class BuiltinWorkerTests
     {
         await using var host = await StartAsync();
         // Two inputs: the second one named like the first shows outputs never overwrite each other.
-        var form = JobKit.Form([("photo.jpg", JobKit.Jpeg(64, 48)), ("photo.jpg", JobKit.Jpeg(32, 24, shade: 10))],
+        var form = JobKit.Form([("photo.jpg", TestMedia.Jpeg(904, 64, 48)), ("photo.jpg", TestMedia.Jpeg(901, 32, 24))],
             ("params", $$"""{"format": "{{format}}", "quality": 70}"""));
         var (job, output) = await RunAsync(host, "image_conversion", expectedName, form);
         using var image = Image.Load(output, out var detected);
@@ -100,12 +101,12 @@ public sealed class BuiltinWorkerTests
     public async Task Image_thumbnail_bounds_the_longest_side_and_never_enlarges()
     {
         await using var host = await StartAsync();
-        var (_, big) = await RunAsync(host, "image_thumbnail", "big_thumb.jpg", JobKit.Form("big.jpg", JobKit.Jpeg(1024, 512)));
+        var (_, big) = await RunAsync(host, "image_thumbnail", "big_thumb.jpg", JobKit.Form("big.jpg", TestMedia.Jpeg(905, 1024, 512)));
         var info = Image.Identify(big);
         Assert.Equal((256, 128), (info.Width, info.Height));
 
         var (_, small) = await RunAsync(host, "image_thumbnail", "small_thumb.png",
-            JobKit.Form("small.png", JobKit.Png(40, 30), ("params", """{"size": 64, "format": "png"}""")));
+            JobKit.Form("small.png", TestMedia.Png(912, 40, 30), ("params", """{"size": 64, "format": "png"}""")));
         var smallInfo = Image.Identify(small);
         Assert.Equal((40, 30), (smallInfo.Width, smallInfo.Height));
     }
@@ -114,7 +115,7 @@ public sealed class BuiltinWorkerTests
     public async Task Exif_returns_exiftools_tags()
     {
         await using var host = await StartAsync();
-        var jpeg = JobKit.Jpeg(80, 60, exif: p =>
+        var jpeg = TestMedia.Jpeg(902, 80, 60, exif: p =>
         {
             p.SetValue(ExifTag.Make, "StoreCam");
             p.SetValue(ExifTag.Model, "Model 7");
@@ -134,7 +135,7 @@ public sealed class BuiltinWorkerTests
     public async Task Media_hash_gives_sha512_and_md5_of_each_file()
     {
         await using var host = await StartAsync();
-        var a = JobKit.Jpeg(30, 30);
+        var a = TestMedia.Jpeg(906, 30, 30);
         var b = Forms.Text("not an image at all");
         var (job, _) = await RunAsync(host, "media_hash", "hashes.json", JobKit.Form([("a.jpg", a), ("b.txt", b)]));
         var output = job.GetProperty("task_output");
@@ -150,9 +151,9 @@ public sealed class BuiltinWorkerTests
     public async Task Bad_params_and_undecodable_images_fail_the_job_with_a_reason()
     {
         await using var host = await StartAsync();
-        var noSize = (await host.CreateAsync("image_resize", JobKit.Form("a.jpg", JobKit.Jpeg(10, 10)))).JobId();
+        var noSize = (await host.CreateAsync("image_resize", JobKit.Form("a.jpg", TestMedia.Jpeg(907, 10, 10)))).JobId();
         var notImage = (await host.CreateAsync("image_thumbnail", JobKit.Form("fake.jpg", Forms.Text("hello")))).JobId();
-        var badFormat = (await host.CreateAsync("image_conversion", JobKit.Form("a.jpg", JobKit.Jpeg(10, 10), ("params", """{"format":"psd"}""")))).JobId();
+        var badFormat = (await host.CreateAsync("image_conversion", JobKit.Form("a.jpg", TestMedia.Jpeg(908, 10, 10), ("params", """{"format":"psd"}""")))).JobId();
 
         Assert.Contains("width", (await host.WaitFinishedAsync(noSize)).Str("error_message"));
         var failed = await host.WaitFinishedAsync(notImage);
@@ -212,7 +213,7 @@ public sealed class BuiltinWorkerTests
         await using var host = await StartAsync();
         var media = Path.Combine(host.Settings.MediaDir, "store", "2026", "11", "25", "x.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(media)!);
-        await System.IO.File.WriteAllBytesAsync(media, JobKit.Jpeg(200, 100), Ct);
+        await System.IO.File.WriteAllBytesAsync(media, TestMedia.Jpeg(909, 200, 100), Ct);
         var (job, output) = await RunAsync(host, "image_resize", "x.jpg",
             JobKit.Form([], ("external_files", JsonSerializer.Serialize(new[] { new { path = media, metadata = new { entity_id = 7 } } })),
                 ("params", """{"width": 50}""")));
@@ -229,9 +230,9 @@ public sealed class BuiltinWorkerTests
         var root = Directory.CreateTempSubdirectory("store-root-");
         try
         {
-            await using var host = await JobKit.StartAsync(s => s with { BuiltinWorker = true, JobExternalRoots = [root.FullName] });
+            await using var host = await StoreHost.StartAsync(s => s with { BuiltinWorker = true, JobExternalRoots = [root.FullName] });
             var path = Path.Combine(root.FullName, "y.jpg");
-            await System.IO.File.WriteAllBytesAsync(path, JobKit.Jpeg(200, 100), Ct);
+            await System.IO.File.WriteAllBytesAsync(path, TestMedia.Jpeg(910, 200, 100), Ct);
             var (job, output) = await RunAsync(host, "image_resize", "y.jpg",
                 JobKit.Form([], ("external_files", JsonSerializer.Serialize(new[] { new { path } })), ("params", """{"height": 20}""")));
             Assert.Equal(path, job.File("input_files", "y.jpg").Str("path"));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SixLabors.ImageSharp;
 using Store.Tests.Infrastructure;
 using Store.Tests.Jobs;
+using Store.Tests.Media;
 using Store.Worker;
 
 namespace Store.Tests.Worker;
@@ -17,7 +18,7 @@ public sealed class StoreWorkerTests
     [Fact]
     public async Task The_worker_loop_runs_jobs_of_a_remote_store()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var command = WorkerCommand.Parse(
             ["--server", host.BaseAddress.ToString(), "--tasks", "image_thumbnail,media_hash", "--id", "remote-1", "--heartbeat", "0.5"], _ => null);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -31,7 +32,7 @@ public sealed class StoreWorkerTests
             Assert.Equal(1, caps.GetProperty("capabilities").GetProperty("media_hash").GetInt32());
             Assert.False(caps.GetProperty("capabilities").TryGetProperty("exif", out _));
 
-            var photo = JobKit.Jpeg(600, 300);
+            var photo = TestMedia.Jpeg(913, 600, 300);
             var thumb = (await host.CreateAsync("image_thumbnail", JobKit.Form("my photo #1.jpg", photo, ("params", """{"size": 120}""")))).JobId();
             var hash = (await host.CreateAsync("media_hash", JobKit.Form("my photo #1.jpg", photo))).JobId();
 
@@ -56,7 +57,7 @@ public sealed class StoreWorkerTests
     [Fact]
     public async Task A_job_the_worker_cannot_run_or_read_fails_with_a_reason()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var command = WorkerCommand.Parse(["--server", host.BaseAddress.ToString(), "--tasks", "image_resize", "--id", "remote-2"], _ => null);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = command.RunAsync(NullLogger.Instance, stop.Token);
@@ -80,7 +81,7 @@ public sealed class StoreWorkerTests
         var root = Directory.CreateTempSubdirectory("store-root-");
         try
         {
-            await using var host = await JobKit.StartAsync(s => s with { JobExternalRoots = [root.FullName] });
+            await using var host = await StoreHost.StartAsync(s => s with { JobExternalRoots = [root.FullName] });
             var inMedia = host.MediaPath("store/2026/11/25/m.txt");
             Directory.CreateDirectory(Path.GetDirectoryName(inMedia)!);
             await System.IO.File.WriteAllTextAsync(inMedia, "from media", Ct);
@@ -115,7 +116,7 @@ public sealed class StoreWorkerTests
     [Fact]
     public async Task The_store_binary_runs_as_a_worker_and_stops_on_SIGTERM()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var dll = Path.Combine(AppContext.BaseDirectory, "store.dll");
         Assert.True(System.IO.File.Exists(dll), dll);
         var start = new ProcessStartInfo("dotnet")

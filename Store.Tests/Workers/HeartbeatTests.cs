@@ -1,4 +1,7 @@
 using System.Net;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Store.Data;
 using Store.Tests.Infrastructure;
 using Store.Tests.Jobs;
 
@@ -11,7 +14,7 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task Capabilities_count_live_workers_once_and_add_their_idle_counts()
     {
-        await using var host = await JobKit.StartAsync(s => s with { WorkerTtlSeconds = 2 });
+        await using var host = await StoreHost.StartAsync(s => s with { WorkerTtlSeconds = 2 });
         var empty = await (await host.Client.GetAsync("/compute/capabilities", Ct)).ReadJsonAsync();
         Assert.Equal(0, empty.GetProperty("num_workers").GetInt32());
         Assert.Empty(empty.GetProperty("capabilities").EnumerateObject());
@@ -38,9 +41,29 @@ public sealed class HeartbeatTests
     }
 
     [Fact]
+    public async Task A_long_silent_worker_row_is_deleted_by_the_sweep_and_a_heartbeat_brings_it_back()
+    {
+        // A short lease makes the sweep tick often; the row goes after 10 TTLs of silence (10 s here).
+        await using var host = await StoreHost.StartAsync(s => s with { WorkerTtlSeconds = 1, JobLeaseSeconds = 2 });
+        var db = host.App.Services.GetRequiredService<Db>();
+        async Task<long> RowsAsync(string workerId)
+        {
+            await using var connection = await db.OpenAsync(Ct);
+            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM workers WHERE worker_id = @workerId", new { workerId });
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.HeartbeatAsync("store-worker-1234", ["exif"], 1)).StatusCode);
+        Assert.Equal(1, await RowsAsync("store-worker-1234"));
+        await JobKit.Eventually(async () => await RowsAsync("store-worker-1234") == 0, 60, () => "the silent worker's row was never deleted");
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.HeartbeatAsync("store-worker-1234", ["exif"], 1)).StatusCode);
+        Assert.Equal(1, await RowsAsync("store-worker-1234"));
+    }
+
+    [Fact]
     public async Task A_bad_worker_id_or_body_is_422_in_list_form_saying_where()
     {
-        await using var host = await JobKit.StartAsync();
+        await using var host = await StoreHost.StartAsync();
         var longId = await host.Client.HeartbeatAsync(new string('w', 129), ["exif"], 1);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, longId.StatusCode);
         var item = (await longId.ReadJsonAsync()).GetProperty("detail")[0];

@@ -98,7 +98,10 @@ public sealed class HttpWorkerBackend : IWorkerBackend, IDisposable
         await EnsureReportAsync(response, jobId, ct);
     }
 
-    /// <summary>The protocol has no sign-off: the store stops counting a worker WORKER_TTL_SECONDS after its last call.</summary>
+    /// <summary>
+    /// The protocol has no sign-off: the store stops counting a worker WORKER_TTL_SECONDS after its last call and
+    /// deletes its row after 10 times that (JobQueue.ForgetWorkerAfterTtls).
+    /// </summary>
     public Task SignOffAsync(CancellationToken ct) => Task.CompletedTask;
 
     static async Task EnsureReportAsync(HttpResponseMessage response, string jobId, CancellationToken ct)

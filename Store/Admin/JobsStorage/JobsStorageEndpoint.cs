@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
 using Store.Data;
@@ -19,7 +18,7 @@ public static class JobsStorageEndpoint
     public static async Task<Ok<JobsStorageResponse>> Handle(Db db, JobFolders folders, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var count = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM jobs");
+        var count = await JobSql.CountAsync(connection);
         return TypedResults.Ok(new JobsStorageResponse(JobFolders.FolderSize(folders.Root), count));
     }
 }

@@ -1,8 +1,6 @@
-using System.Text.Json;
-using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
-using Store.Data;
-using Store.Hosting;
+using Store.Jobs.Shared;
 
 namespace Store.Compute.Capabilities;
 
@@ -17,18 +15,13 @@ public static class CapabilitiesEndpoint
             .WithSummary("Live workers and, per task type, how many could take a job now")
             .WithDescription("Counts workers heard from within WORKER_TTL_SECONDS, the built-in one included; idle counts add up.");
 
-    public static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<CapabilitiesResponse>> Handle(
-        Db db, StoreSettings settings, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<CapabilitiesResponse>> Handle(JobQueue queue, CancellationToken ct)
     {
-        var since = clock.GetUtcNow().ToUnixTimeMilliseconds() - settings.WorkerTtlSeconds * 1000L;
-        await using var connection = await db.OpenAsync(ct);
-        var workers = (await connection.QueryAsync<(string Capabilities, int IdleCount)>(
-            "SELECT capabilities, idle_count FROM workers WHERE last_seen > @since", new { since })).ToList();
-
+        var workers = await queue.LiveWorkersAsync(ct);
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (capabilities, idle) in workers)
-            foreach (var task in JsonSerializer.Deserialize<string[]>(capabilities) ?? [])
-                counts[task] = counts.GetValueOrDefault(task) + idle;
+        foreach (var worker in workers)
+            foreach (var task in worker.Capabilities)
+                counts[task] = counts.GetValueOrDefault(task) + worker.IdleCount;
         return TypedResults.Ok(new CapabilitiesResponse(workers.Count, counts));
     }
 }

@@ -14,8 +14,7 @@ public sealed class ClaimValidator : AbstractValidator<ClaimRequest>
     {
         RuleFor(r => r.WorkerId).ValidWorkerId();
         RuleFor(r => r.TaskTypes).NotEmpty().WithMessage("List should have at least 1 item").WithErrorCode("too_short");
-        RuleForEach(r => r.TaskTypes).Matches("^[a-z0-9_]{1,64}$").WithMessage("Task types use 1 to 64 of a-z, 0-9 and _")
-            .WithErrorCode("string_pattern_mismatch");
+        RuleForEach(r => r.TaskTypes).ValidTaskType();
         RuleFor(r => r.WaitSeconds).InclusiveBetween(0, 30).WithMessage("Input should be from 0 to 30").WithErrorCode("less_than_equal");
     }
 }

@@ -11,17 +11,7 @@ namespace Store.Jobs.Complete;
 public sealed record CompleteForm(string? WorkerId, string? TaskOutput)
 {
     public JsonElement? TaskOutputValue =>
-        string.IsNullOrWhiteSpace(TaskOutput) || Parse(TaskOutput) is not { ValueKind: JsonValueKind.Object } value ? null : value;
-
-    internal static JsonElement? Parse(string text)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException) { return null; }
-    }
+        string.IsNullOrWhiteSpace(TaskOutput) || JobJson.TryParse(TaskOutput) is not { ValueKind: JsonValueKind.Object } value ? null : value;
 }
 
 public sealed class CompleteValidator : AbstractValidator<CompleteForm>
@@ -30,7 +20,7 @@ public sealed class CompleteValidator : AbstractValidator<CompleteForm>
     {
         RuleFor(f => f.WorkerId).ValidWorkerId();
         RuleFor(f => f.TaskOutput)
-            .Must(t => CompleteForm.Parse(t!) is { ValueKind: JsonValueKind.Object or JsonValueKind.Null })
+            .Must(t => JobJson.TryParse(t!) is { ValueKind: JsonValueKind.Object or JsonValueKind.Null })
             .WithMessage("task_output must be a JSON object or null").WithErrorCode("json_invalid")
             .When(f => !string.IsNullOrWhiteSpace(f.TaskOutput));
     }

@@ -4,6 +4,7 @@ using Store.Auth;
 using Store.Data;
 using Store.Http;
 using Store.Jobs.Shared;
+using Store.Media;
 
 namespace Store.Jobs.Create;
 
@@ -42,13 +43,13 @@ public static class CreateJobEndpoint
             foreach (var upload in input.Uploads)
             {
                 var name = JobFolders.UniqueName(JobFolders.CleanName(upload.FileName), taken);
-                var hash = await JobFolders.Sha256Async(upload.TempPath, ct);
+                var hash = await FileHash.Sha256Async(upload.TempPath, ct);
                 files.Add(folders.Place(upload.TempPath, Path.Combine(folders.InputDir(jobId), name), name, hash));
             }
             foreach (var (external, resolved) in externals)
             {
                 var name = JobFolders.UniqueName(JobFolders.CleanName(Path.GetFileName(resolved)), taken);
-                var hash = await JobFolders.Sha256Async(resolved, ct);
+                var hash = await FileHash.Sha256Async(resolved, ct);
                 files.Add(new JobFile(name, folders.ExternalPath(resolved), new FileInfo(resolved).Length, hash, external.Metadata));
             }
 

@@ -1,14 +1,14 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using FluentValidation;
 using Store.Http;
+using Store.Jobs.Shared;
 
 namespace Store.Jobs.Create;
 
 /// <summary>The fields of POST /compute/jobs/{task_type} as sent, before any parsing.</summary>
-public sealed partial record CreateJobForm(string TaskType, string? Priority, string? Params, string? ExternalFiles, IReadOnlyList<UploadedFile> Uploads)
+public sealed record CreateJobForm(string TaskType, string? Priority, string? Params, string? ExternalFiles, IReadOnlyList<UploadedFile> Uploads)
 {
     public static CreateJobForm From(string taskType, MultipartForm? form) => new(
         taskType,
@@ -19,25 +19,12 @@ public sealed partial record CreateJobForm(string TaskType, string? Priority, st
 
     public int PriorityValue => string.IsNullOrWhiteSpace(Priority) ? 5 : int.Parse(Priority.Trim());
 
-    public JsonElement ParamsValue => string.IsNullOrWhiteSpace(Params) ? EmptyObject : Parse(Params)!.Value;
+    public JsonElement ParamsValue => string.IsNullOrWhiteSpace(Params) ? EmptyObject : JobJson.TryParse(Params)!.Value;
 
     public IReadOnlyList<ExternalFile> ExternalValue =>
-        string.IsNullOrWhiteSpace(ExternalFiles) ? [] : ExternalFile.ListFrom(Parse(ExternalFiles)!.Value);
+        string.IsNullOrWhiteSpace(ExternalFiles) ? [] : ExternalFile.ListFrom(JobJson.TryParse(ExternalFiles)!.Value);
 
     public const string ReservedTaskType = "claim";
-
-    [GeneratedRegex("^[a-z0-9_]{1,64}$")]
-    internal static partial Regex TaskTypePattern();
-
-    internal static JsonElement? Parse(string text)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException) { return null; }
-    }
 
     static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }
@@ -65,7 +52,7 @@ public sealed class CreateJobValidator : AbstractValidator<CreateJobForm>
     {
         ClassLevelCascadeMode = CascadeMode.Stop;
         RuleFor(f => f.TaskType)
-            .Must(t => CreateJobForm.TaskTypePattern().IsMatch(t))
+            .ValidTaskType()
             .WithMessage(f => $"Invalid task_type '{f.TaskType}': use 1 to 64 of a-z, 0-9 and _");
         // The claim route only takes JSON, so any other body sent to it lands here; it must not become a job.
         RuleFor(f => f.TaskType)
@@ -77,11 +64,11 @@ public sealed class CreateJobValidator : AbstractValidator<CreateJobForm>
             .WithMessage("priority must be a whole number from 0 to 10")
             .When(f => !string.IsNullOrWhiteSpace(f.Priority));
         RuleFor(f => f.Params)
-            .Must(p => CreateJobForm.Parse(p!) is { ValueKind: JsonValueKind.Object })
+            .Must(p => JobJson.TryParse(p!) is { ValueKind: JsonValueKind.Object })
             .WithMessage("params must be a JSON object")
             .When(f => !string.IsNullOrWhiteSpace(f.Params));
         RuleFor(f => f.ExternalFiles)
-            .Must(x => CreateJobForm.Parse(x!) is { } v && ExternalFile.IsValidList(v))
+            .Must(x => JobJson.TryParse(x!) is { } v && ExternalFile.IsValidList(v))
             .WithMessage("external_files must be a JSON array of {\"path\": \"...\", \"metadata\": {...}} objects")
             .When(f => !string.IsNullOrWhiteSpace(f.ExternalFiles));
         RuleFor(f => f)

@@ -90,6 +90,13 @@ public static class JobJson
         return doc.RootElement.Clone();
     }
 
+    /// <summary>A client's JSON text as an element, or null when it is not JSON (the caller answers with its own message).</summary>
+    public static JsonElement? TryParse(string text)
+    {
+        try { return Element(text); }
+        catch (JsonException) { return null; }
+    }
+
     public static IReadOnlyList<JobFile> Files(string json) =>
         JsonSerializer.Deserialize<List<JobFile>>(json, Options) ?? [];
 

@@ -1,5 +1,4 @@
 using Store.Storage;
-using System.Security.Cryptography;
 using Store.Hosting;
 
 namespace Store.Jobs.Shared;
@@ -23,14 +22,6 @@ public sealed class JobFolders(StoreSettings settings)
         Directory.CreateDirectory(Root);
         if (Directory.Exists(TempDir)) Directory.Delete(TempDir, recursive: true);
         Directory.CreateDirectory(TempDir);
-    }
-
-    /// <summary>A fresh private folder under the temporary folder (a worker's scratch space, a download).</summary>
-    public string NewTempFolder(string prefix)
-    {
-        var path = Path.Combine(TempDir, $"{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        return path;
     }
 
     /// <summary>The path a wire <see cref="JobFile"/> names: relative to CL_SERVER_DIR, or absolute for an external file outside it.</summary>
@@ -64,8 +55,8 @@ public sealed class JobFolders(StoreSettings settings)
     }
 
     /// <summary>
-    /// Resolves a referenced file: links followed, it must exist and lie inside MEDIA_STORAGE_DIR or a
-    /// JOB_EXTERNAL_ROOTS folder. Returns the resolved path or the reason it is refused.
+    /// Resolves a referenced file: links followed, it must lie inside MEDIA_STORAGE_DIR or a JOB_EXTERNAL_ROOTS
+    /// folder and be a regular file the service can read. Returns the resolved path or the reason it is refused.
     /// </summary>
     public (string? Path, string? Problem) ResolveExternal(string path)
     {
@@ -73,7 +64,9 @@ public sealed class JobFolders(StoreSettings settings)
         var resolved = RealPath.Resolve(path);
         if (resolved is null || !AllowedRoots().Any(root => RealPath.IsInside(resolved, root)))
             return (null, $"External file is outside the allowed folders: {path}");
-        if (!File.Exists(resolved)) return (null, $"External file not found: {path}");
+        if (!Path.Exists(resolved)) return (null, $"External file not found: {path}");
+        // A folder, a fifo or a file the service may not read would only fail later, while being hashed.
+        if (!ReadableFile.Check(resolved)) return (null, $"External file cannot be read: {path}");
         return (resolved, null);
     }
 
@@ -118,12 +111,6 @@ public sealed class JobFolders(StoreSettings settings)
             try { total += file.Length; } catch (IOException) { }
         }
         return total;
-    }
-
-    public static async Task<string> Sha256Async(string path, CancellationToken ct)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
     }
 
     /// <summary>

@@ -4,8 +4,8 @@ namespace Store.Jobs.Shared;
 
 /// <summary>
 /// The queue's clock-driven work: returns lapsed leases to the queue a few times per lease, so a job
-/// whose worker died moves on even when no other worker calls in, and runs the retention sweep
-/// hourly (JOB_RETENTION_DAYS, 0 = off). Stops with the app.
+/// whose worker died moves on even when no other worker calls in, forgets long-silent workers, and runs
+/// the retention sweep hourly (JOB_RETENTION_DAYS, 0 = off). Stops with the app.
 /// </summary>
 public sealed class JobMaintenance(JobQueue queue, JobRetention retention, StoreSettings settings, TimeProvider clock,
     ILogger<JobMaintenance> log) : BackgroundService
@@ -22,6 +22,7 @@ public sealed class JobMaintenance(JobQueue queue, JobRetention retention, Store
             try
             {
                 await queue.ExpireLeasesAsync(stoppingToken);
+                await queue.ForgetSilentWorkersAsync(stoppingToken);
                 if (settings.JobRetentionDays > 0 && clock.GetUtcNow() >= nextRetention)
                 {
                     nextRetention = clock.GetUtcNow() + RetentionEvery;

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Store.Data;
 using Store.Hosting;
+using Store.Media;
 
 namespace Store.Jobs.Shared;
 
@@ -12,24 +13,21 @@ public enum ReportStatus { Ok, NotFound, NotHolder }
 /// <summary>What a worker's report came to: the job as it now is, or why it was refused.</summary>
 public sealed record ReportOutcome(ReportStatus Status, Job? Job = null);
 
+/// <summary>A worker heard from within WORKER_TTL_SECONDS: the task types it runs and how many jobs it could take now.</summary>
+public sealed record LiveWorker(IReadOnlyList<string> Capabilities, int IdleCount);
+
 /// <summary>A file a worker hands in with its completion, already on disk in the temporary folder.</summary>
 public sealed record OutputUpload(string FileName, string TempPath);
 
 /// <summary>
-/// The queue's write side, shared by the HTTP worker endpoints and the built-in worker so both
-/// take exactly the same path. Every operation first returns lapsed leases to the queue, so a
+/// The queue's write side and the workers table, shared by the HTTP worker endpoints and the built-in
+/// worker so both take exactly the same path. Every operation first returns lapsed leases to the queue, so a
 /// short lease is honoured on the next call, not only at the next sweep.
 /// </summary>
 public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, JobSignals signals, JobFolders folders)
 {
     long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
     long LeaseUntil(long now) => now + settings.JobLeaseSeconds * 1000L;
-
-    public async Task<Job?> GetAsync(string jobId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return (await JobSql.GetAsync(connection, null, jobId))?.ToJob();
-    }
 
     /// <summary>Claims the best pending job of <paramref name="taskTypes"/>, waiting up to <paramref name="wait"/> for one to come.</summary>
     public async Task<Job?> ClaimAsync(string workerId, IReadOnlyList<string> taskTypes, TimeSpan wait, CancellationToken ct)
@@ -116,7 +114,7 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         IReadOnlyList<OutputUpload> uploads, CancellationToken ct)
     {
         var hashed = new List<(OutputUpload Upload, string Hash)>();
-        foreach (var upload in uploads) hashed.Add((upload, await JobFolders.Sha256Async(upload.TempPath, ct)));
+        foreach (var upload in uploads) hashed.Add((upload, await FileHash.Sha256Async(upload.TempPath, ct)));
 
         var now = Now();
         var placed = new List<string>();
@@ -179,11 +177,36 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         return now + settings.WorkerTtlSeconds * 1000L;
     }
 
+    /// <summary>The workers heard from within WORKER_TTL_SECONDS.</summary>
+    public async Task<IReadOnlyList<LiveWorker>> LiveWorkersAsync(CancellationToken ct)
+    {
+        var since = Now() - settings.WorkerTtlSeconds * 1000L;
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(string Capabilities, int IdleCount)>(
+            "SELECT capabilities, idle_count FROM workers WHERE last_seen > @since", new { since });
+        return rows.Select(r => new LiveWorker(JsonSerializer.Deserialize<string[]>(r.Capabilities) ?? [], r.IdleCount)).ToList();
+    }
+
     /// <summary>A worker that stops cleanly says so, so it stops counting at once.</summary>
     public async Task ForgetWorkerAsync(string workerId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync("DELETE FROM workers WHERE worker_id = @workerId", new { workerId });
+    }
+
+    /// <summary>
+    /// A worker row is deleted once its worker has been silent for this many WORKER_TTL_SECONDS. It stopped counting
+    /// long before; the protocol has no sign-off and `store worker` names itself by host and pid, so without this every
+    /// run would leave a row behind for good. A worker that comes back writes its row again with its next heartbeat.
+    /// </summary>
+    public const int ForgetWorkerAfterTtls = 10;
+
+    /// <summary>Deletes the rows of workers silent for <see cref="ForgetWorkerAfterTtls"/> TTLs; the periodic sweep calls this.</summary>
+    public async Task<int> ForgetSilentWorkersAsync(CancellationToken ct)
+    {
+        var before = Now() - ForgetWorkerAfterTtls * settings.WorkerTtlSeconds * 1000L;
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync("DELETE FROM workers WHERE last_seen < @before", new { before });
     }
 
     /// <summary>Returns lapsed leases to the queue (or fails their jobs); the periodic sweep calls this.</summary>

@@ -17,18 +17,15 @@ public static class ImageFiles
 {
     public const int DefaultQuality = 90;
 
-    /// <summary>
-    /// Decoded pixels, every frame counted, may take this much memory; a bigger input fails its job instead of being
-    /// decoded: a file of a few MB can claim a 25000x25000 canvas or a thousand full-canvas frames, and the built-in
-    /// worker decodes in the service's own process. The same bound as the store's uploads (Store.Media.PixelHash,
-    /// 250 megapixels at 8 bits a channel, 125 at 16), kept apart because a worker is its own program.
-    /// </summary>
-    public const long MaxDecodedBytes = 1_000_000_000;
-
     /// <summary>The formats a job may ask for, by the names clients use.</summary>
     public static readonly IReadOnlyList<string> FormatNames = ["png", "jpeg", "jpg", "webp", "gif", "bmp", "tiff", "tif"];
 
-    /// <summary>Loads an image turned upright by its EXIF orientation, with the format it was in.</summary>
+    /// <summary>
+    /// Loads an image turned upright by its EXIF orientation, with the format it was in. An image whose decoded pixels,
+    /// every frame counted, would take more than <see cref="PixelHash.MaxDecodedBytes"/> fails its job instead of being
+    /// decoded: a file of a few MB can claim a 25000x25000 canvas or a thousand full-canvas frames, and the built-in
+    /// worker decodes in the service's own process. It is the uploads' bound, fixed here since a worker has no settings.
+    /// </summary>
     public static async Task<(Image Image, IImageFormat Format)> LoadAsync(TaskInput input, CancellationToken ct)
     {
         try
@@ -39,10 +36,10 @@ public static class ImageFiles
             if (header is null || headerFormat is null) throw new UnknownImageFormatException("unknown image format");
             var frames = ImageFrames.Count(stream, headerFormat.Name);
             var bytes = DecodedBytes(header, headerFormat, frames);
-            if (bytes > MaxDecodedBytes)
+            if (bytes > PixelHash.MaxDecodedBytes)
                 throw new TaskFailedException($"{input.Filename} is too large to process: {header.Width}x{header.Height} pixels" +
                                               (frames > 1 ? $" x {frames} frames" : "") +
-                                              $" decode to {Megabytes(bytes)} MB, the limit is {Megabytes(MaxDecodedBytes)} MB");
+                                              $" decode to {Megabytes(bytes)} MB, the limit is {Megabytes(PixelHash.MaxDecodedBytes)} MB");
             stream.Position = 0;
             var (image, format) = await Image.LoadWithFormatAsync(stream, ct);
             image.Mutate(x => x.AutoOrient());

@@ -14,8 +14,7 @@ public sealed class HeartbeatValidator : AbstractValidator<HeartbeatRequest>
 {
     public HeartbeatValidator()
     {
-        RuleForEach(r => r.Capabilities).Matches("^[a-z0-9_]{1,64}$").WithMessage("Capabilities use 1 to 64 of a-z, 0-9 and _")
-            .WithErrorCode("string_pattern_mismatch");
+        RuleForEach(r => r.Capabilities).ValidTaskType().WithMessage("Capabilities use 1 to 64 of a-z, 0-9 and _");
         RuleFor(r => r.IdleCount).GreaterThanOrEqualTo(0).WithMessage("Input should be greater than or equal to 0")
             .WithErrorCode("greater_than_equal");
     }
