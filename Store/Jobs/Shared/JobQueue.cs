@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Store.Data;
 using Store.Hosting;
+using Store.Storage;
 using Store.Media;
 
 namespace Store.Jobs.Shared;
@@ -264,9 +265,6 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
 
     static void DeleteAll(IEnumerable<string> paths)
     {
-        foreach (var path in paths)
-        {
-            try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        foreach (var path in paths) FileCleanup.TryDelete(path);
     }
 }
