@@ -14,7 +14,7 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaTo
         var sniffed = ContentSniffer.Sniff(head, wholeFile: size <= head.Length);
 
         // Decoding pixels and ExifTool's read are most of an upload's work: they run side by side.
-        var pixels = sniffed is { IsImage: true } && sniffed.MimeType != "image/tiff" && PixelHash.CanDecode(sniffed.MimeType)
+        var pixels = sniffed is { IsImage: true } && sniffed.MimeType != "image/tiff" && PixelHash.CanDecode(path, sniffed.MimeType)
             ? Task.Run(() => PixelHash.Compute(path, sniffed.MimeType, options.MaxDecodedBytes, ct), ct)
             : null;
         ExifFacts facts;
@@ -75,7 +75,7 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaTo
 
     async Task<MediaInfo> ImageAsync(string path, MediaInfo info, Task<(string Hash, int Width, int Height)>? pixels, bool sniffed, ExifFacts facts, CancellationToken ct)
     {
-        if (pixels is null && PixelHash.CanDecode(info.MimeType))
+        if (pixels is null && PixelHash.CanDecode(path, info.MimeType))
             pixels = Task.Run(() => PixelHash.Compute(path, info.MimeType, options.MaxDecodedBytes, ct), ct);
         if (pixels is not null)
         {

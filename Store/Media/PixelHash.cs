@@ -23,8 +23,10 @@ public static class PixelHash
     public static long MaxPixels(bool deep, long maxDecodedBytes = MaxDecodedBytes) => maxDecodedBytes / (deep ? 8 : 4);
 
     /// <summary>Formats ImageSharp 2 decodes; others (HEIC, AVIF, camera raw) are hashed by their bytes.</summary>
-    public static bool CanDecode(string mimeType) =>
-        mimeType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "image/tiff" or "image/bmp";
+    public static bool CanDecode(string path, string mimeType) =>
+        mimeType is "image/jpeg" or "image/png" or "image/gif" or "image/tiff" or "image/bmp"
+        // ImageSharp 2 decodes still WebP only: an animated one (a phone's or a browser's) is identified by its bytes, like HEIC.
+        || mimeType == "image/webp" && CountFrames(path, mimeType) == 1;
 
     /// <summary>
     /// Decodes every frame and hashes the width, height and frame count, then the pixel rows in
