@@ -1,13 +1,8 @@
-using System.Runtime.InteropServices;
-
 namespace Store.Storage;
 
 /// <summary>fsync of a folder, which .NET has no API for: a renamed file is durable only once its folder is.</summary>
-public static partial class Durability
+public static class Durability
 {
-    const int ReadOnly = 0;
-    const int ODirectory = 0x10000; // O_DIRECTORY on Linux (x64 and arm64)
-
     /// <summary>
     /// Moves a temporary file to <paramref name="target"/> so that it survives a power cut once this returns:
     /// the file is flushed, renamed, and the target folder plus every folder created for it are flushed too
@@ -30,24 +25,16 @@ public static partial class Durability
     public static void FlushDirectory(string path)
     {
         if (!OperatingSystem.IsLinux()) return;
-        var fd = Open(path, ReadOnly | ODirectory);
-        if (fd < 0) throw new IOException($"Cannot open folder {path} to flush it (errno {Marshal.GetLastPInvokeError()})");
+        // A folder opens read-only like a file; fsync on that descriptor flushes its entries.
+        var fd = Libc.Open(path, Libc.ReadOnly | Libc.CloseOnExec);
+        if (fd < 0) throw new IOException($"Cannot open folder {path} to flush it ({Libc.LastError})");
         try
         {
-            if (Fsync(fd) != 0) throw new IOException($"fsync of folder {path} failed (errno {Marshal.GetLastPInvokeError()})");
+            if (Libc.Fsync(fd) != 0) throw new IOException($"fsync of folder {path} failed ({Libc.LastError})");
         }
         finally
         {
-            _ = Close(fd);
+            _ = Libc.Close(fd);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Store.Storage;
 
 namespace Store.Jobs.Shared;
 
@@ -7,10 +7,8 @@ namespace Store.Jobs.Shared;
 /// nor can it open a fifo without blocking until a writer comes, so on Linux the file is opened non-blocking
 /// and its type read from that same open file with statx (whose layout is the same on every architecture).
 /// </summary>
-public static partial class ReadableFile
+public static class ReadableFile
 {
-    const int OReadOnlyNonBlockCloexec = 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC (x64 and arm64)
-    const int AtEmptyPath = 0x1000;
     const uint StatxType = 0x1;
     const int StatxSize = 256;
     const int StatxModeOffset = 28;
@@ -20,17 +18,17 @@ public static partial class ReadableFile
     public static bool Check(string path)
     {
         if (!OperatingSystem.IsLinux()) return FallbackCheck(path);
-        var fd = Open(path, OReadOnlyNonBlockCloexec);
+        var fd = Libc.Open(path, Libc.ReadOnly | Libc.NonBlock | Libc.CloseOnExec);
         if (fd < 0) return false;
         try
         {
             var buffer = new byte[StatxSize];
-            if (Statx(fd, "", AtEmptyPath, StatxType, buffer) != 0) return false;
+            if (Libc.Statx(fd, "", Libc.AtEmptyPath, StatxType, buffer) != 0) return false;
             return (BitConverter.ToUInt16(buffer, StatxModeOffset) & FileTypeMask) == RegularFile;
         }
         finally
         {
-            _ = Close(fd);
+            _ = Libc.Close(fd);
         }
     }
 
@@ -45,13 +43,4 @@ public static partial class ReadableFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int dirfd, string path, int flags, uint mask, [Out] byte[] buffer);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }
