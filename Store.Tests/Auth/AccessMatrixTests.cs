@@ -62,11 +62,21 @@ public sealed class AccessMatrixTests
         };
     }
 
-    public static TheoryData<Mode> Modes => [Mode.NoAuth, Mode.WriteOnly, Mode.ReadAuthFromEnvironment, Mode.ReadAuthFromRuntimeSwitch];
+    /// <summary>Every mode with tokens of both shapes: the seed's <c>sub</c> and the <c>id</c> of today's CL auth service.</summary>
+    public static TheoryData<Mode, TokenShape> Modes
+    {
+        get
+        {
+            var data = new TheoryData<Mode, TokenShape>();
+            foreach (var mode in Enum.GetValues<Mode>())
+                foreach (var shape in Enum.GetValues<TokenShape>()) data.Add(mode, shape);
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Modes))]
-    public async Task Every_endpoint_answers_every_caller_as_the_contract_says(Mode mode)
+    public async Task Every_endpoint_answers_every_caller_as_the_contract_says(Mode mode, TokenShape shape)
     {
         using var key = TestKey.Create();
         await using var host = await AuthHost.StartAsync(key, s => s with
@@ -76,7 +86,7 @@ public sealed class AccessMatrixTests
         });
         if (mode == Mode.ReadAuthFromRuntimeSwitch)
         {
-            using var admin = host.As(key.Token(isAdmin: true));
+            using var admin = host.As(key.Token(isAdmin: true, shape: shape));
             var put = await admin.PutAsync("/admin/config/read-auth", new StringContent("""{"enabled": true}""", Encoding.UTF8, "application/json"), Ct);
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
@@ -96,10 +106,10 @@ public sealed class AccessMatrixTests
             var url = Url(endpoint.RoutePattern);
             foreach (var caller in Callers)
             {
-                var token = caller.Permissions is null ? null : key.Token(sub: "matrix", permissions: caller.Permissions, isAdmin: caller.IsAdmin);
+                var token = caller.Permissions is null ? null : key.Token(sub: "matrix", permissions: caller.Permissions, isAdmin: caller.IsAdmin, shape: shape);
                 var expected = Expected(rule.Value, mode, caller);
                 var problem = await Check(host, method, url, endpoint.Metadata.GetMetadata<IAcceptsMetadata>(), token, expected);
-                if (problem is not null) failures.Add($"{mode}: {method} {url} ({rule}) with {caller.Name}: expected {expected}, {problem}");
+                if (problem is not null) failures.Add($"{mode}/{shape}: {method} {url} ({rule}) with {caller.Name}: expected {expected}, {problem}");
             }
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));

@@ -15,10 +15,13 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
 
     static readonly string[] Write = ["media_store_write"];
 
-    static Dictionary<string, object> Payload(string? sub = "attacker", long? exp = null, long? nbf = null, bool admin = true)
+    /// <summary>The claim that names the user in the shape under test: every attack runs against both shapes.</summary>
+    static string UserClaim(TokenShape shape) => shape == TokenShape.Sub ? "sub" : "id";
+
+    static Dictionary<string, object> Payload(TokenShape shape = TokenShape.Sub, string? sub = "attacker", long? exp = null, long? nbf = null, bool admin = true)
     {
         var payload = new Dictionary<string, object> { ["permissions"] = new[] { "media_store_write", "admin" }, ["is_admin"] = admin };
-        if (sub is not null) payload["sub"] = sub;
+        if (sub is not null) payload[UserClaim(shape)] = sub;
         payload["exp"] = exp ?? TestKey.Epoch(TimeSpan.FromMinutes(30));
         if (nbf is not null) payload["nbf"] = nbf;
         return payload;
@@ -26,7 +29,7 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
 
     static readonly object Es256 = new { alg = "ES256", typ = "JWT" };
 
-    public static TheoryData<string> Attacks =>
+    static readonly string[] AttackNames =
     [
         "alg none", "alg None", "alg NONE", "alg none with a signature", "alg missing", "ES256 with the signature stripped",
         "HS256 keyed with the public key PEM", "HS256 keyed with the public key DER",
@@ -36,6 +39,17 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
         "garbage", "three garbage parts", "header not JSON", "payload not JSON", "empty bearer", "five parts (JWE shape)",
         "kid naming another key", "jku pointing elsewhere", "embedded jwk", "x5u pointing elsewhere",
     ];
+
+    public static TheoryData<string, TokenShape> Attacks
+    {
+        get
+        {
+            var data = new TheoryData<string, TokenShape>();
+            foreach (var shape in Enum.GetValues<TokenShape>())
+                foreach (var attack in AttackNames) data.Add(attack, shape);
+            return data;
+        }
+    }
 
     /// <summary>The refusal names its reason, so these tests fail if a token is refused for some other, accidental one.</summary>
     static readonly Dictionary<string, string> Reasons = new()
@@ -55,9 +69,12 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
         ["payload not JSON"] = "malformed", ["empty bearer"] = "malformed",
     };
 
-    string Forge(string attack)
+    string Forge(string attack, TokenShape shape)
     {
         using var other = TestKey.Create();
+        Dictionary<string, object> Payload(string? sub = "attacker", long? exp = null, long? nbf = null, bool admin = true) =>
+            TokenAttackTests.Payload(shape, sub, exp, nbf, admin);
+        var user = UserClaim(shape);
         var body = TestKey.B64(Payload());
         return attack switch
         {
@@ -67,17 +84,17 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
             "alg none with a signature" => $"{TestKey.B64(new { alg = "none" })}.{body}.{Key.SignByHand(Es256, Payload()).Split('.')[2]}",
             "alg missing" => Key.SignByHand(new { typ = "JWT" }, Payload()),
             "ES256 with the signature stripped" => string.Join('.', Key.SignByHand(Es256, Payload()).Split('.')[..2]) + ".",
-            "HS256 keyed with the public key PEM" => Hs256(Encoding.ASCII.GetBytes(Key.PublicPem)),
-            "HS256 keyed with the public key DER" => Hs256(Key.Ecdsa.ExportSubjectPublicKeyInfo()),
+            "HS256 keyed with the public key PEM" => Hs256(Encoding.ASCII.GetBytes(Key.PublicPem), shape),
+            "HS256 keyed with the public key DER" => Hs256(Key.Ecdsa.ExportSubjectPublicKeyInfo(), shape),
             "signed by another key" => other.SignByHand(Es256, Payload()),
-            "ES384 by a P-384 key" => P384(),
+            "ES384 by a P-384 key" => P384(shape),
             "zero signature (psychic signature)" => $"{TestKey.B64(Es256)}.{body}.{TestKey.Base64Url(new byte[64])}",
-            "payload tampered after signing" => Tampered(),
+            "payload tampered after signing" => Tampered(shape),
             "expired" => Key.SignByHand(Es256, Payload(exp: TestKey.Epoch(TimeSpan.FromMinutes(-10)))),
             "not yet valid" => Key.SignByHand(Es256, Payload(nbf: TestKey.Epoch(TimeSpan.FromMinutes(10)))),
             "missing sub" => Key.SignByHand(Es256, Payload(sub: null)),
             "empty sub" => Key.SignByHand(Es256, Payload(sub: "")),
-            "numeric sub" => Key.SignByHand(Es256, Without(Payload(), "sub", ("sub", 42))),
+            "numeric sub" => Key.SignByHand(Es256, Without(Payload(), user, (user, 42))),
             "missing exp" => Key.SignByHand(Es256, Without(Payload(), "exp")),
             "string exp" => Key.SignByHand(Es256, Without(Payload(), "exp", ("exp", TestKey.Epoch(TimeSpan.FromMinutes(30)).ToString()))),
             "permissions not a list" => Key.SignByHand(Es256, Without(Payload(admin: false), "permissions", ("permissions", "media_store_write"))),
@@ -111,9 +128,9 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
 
     [Theory]
     [MemberData(nameof(Attacks))]
-    public async Task Forged_token_is_refused_on_a_write_endpoint(string attack)
+    public async Task Forged_token_is_refused_on_a_write_endpoint(string attack, TokenShape shape)
     {
-        var token = Forge(attack);
+        var token = Forge(attack, shape);
         using var client = Host.As(token);
         var response = await client.PostAsync("/entities", Forms.Entity(true, "should not exist"), Ct);
         await AssertUnauthorized(response, attack);
@@ -124,9 +141,9 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
 
     [Theory]
     [MemberData(nameof(Attacks))]
-    public async Task Forged_token_is_refused_even_on_a_public_endpoint(string attack)
+    public async Task Forged_token_is_refused_even_on_a_public_endpoint(string attack, TokenShape shape)
     {
-        using var client = Host.As(Forge(attack));
+        using var client = Host.As(Forge(attack, shape));
         await AssertUnauthorized(await client.GetAsync("/", Ct), attack);
         await AssertUnauthorized(await client.GetAsync("/entities", Ct), attack);
     }
@@ -134,15 +151,17 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
     [Fact]
     public async Task Nothing_was_created_by_any_forged_token()
     {
-        foreach (var attack in Attacks) await Forged_token_is_refused_on_a_write_endpoint((string)attack.Data);
+        foreach (var attack in Attacks) await Forged_token_is_refused_on_a_write_endpoint(attack.Data.Item1, attack.Data.Item2);
         var list = await (await Host.Client.GetAsync("/entities", Ct)).ReadJsonAsync();
         Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), e => e.GetProperty("label").GetString() == "should not exist");
     }
 
-    [Fact]
-    public async Task A_genuine_token_passes_and_names_the_caller()
+    [Theory]
+    [InlineData(TokenShape.Sub)]
+    [InlineData(TokenShape.Id)]
+    public async Task A_genuine_token_passes_and_names_the_caller(TokenShape shape)
     {
-        using var client = Host.As(Key.Token(sub: "alice", permissions: Write));
+        using var client = Host.As(Key.Token(sub: "alice", permissions: Write, shape: shape));
         var created = await client.PostAsync("/entities", Forms.Entity(true, "Trip"), Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.ReadJsonAsync();
@@ -180,14 +199,42 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
         return bytes;
     }
 
-    [Fact]
-    public async Task The_hand_signed_baseline_of_the_attacks_is_accepted()
+    [Theory]
+    [InlineData(TokenShape.Sub)]
+    [InlineData(TokenShape.Id)]
+    public async Task The_hand_signed_baseline_of_the_attacks_is_accepted(TokenShape shape)
     {
         // Each attack above changes one thing of this token; unchanged, it passes.
-        using var client = Host.As(Key.SignByHand(Es256, Payload(sub: "baseline")));
-        var created = await client.PostAsync("/entities", Forms.Entity(true, "baseline"), Ct);
+        using var client = Host.As(Key.SignByHand(Es256, Payload(shape, sub: "baseline")));
+        var created = await client.PostAsync("/entities", Forms.Entity(true, $"baseline {shape}"), Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("baseline", (await created.ReadJsonAsync()).GetProperty("added_by").GetString());
+    }
+
+    [Fact]
+    public async Task Sub_wins_over_id_when_a_token_carries_both()
+    {
+        var token = Key.SignByHand(Es256, new Dictionary<string, object>
+        {
+            ["sub"] = "from-sub", ["id"] = "from-id", ["permissions"] = Write, ["exp"] = TestKey.Epoch(TimeSpan.FromMinutes(5)),
+        });
+        using var client = Host.As(token);
+        var created = await client.PostAsync("/entities", Forms.Entity(true, "both claims"), Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("from-sub", (await created.ReadJsonAsync()).GetProperty("added_by").GetString());
+    }
+
+    [Theory]
+    [InlineData(42)]
+    [InlineData("")]
+    public async Task A_broken_sub_is_refused_even_beside_a_good_id(object sub)
+    {
+        var token = Key.SignByHand(Es256, new Dictionary<string, object>
+        {
+            ["sub"] = sub, ["id"] = "from-id", ["permissions"] = Write, ["exp"] = TestKey.Epoch(TimeSpan.FromMinutes(5)),
+        });
+        using var client = Host.As(token);
+        await AssertUnauthorized(await client.PostAsync("/entities", Forms.Entity(true, "broken sub"), Ct), "broken sub");
     }
 
     [Fact]
@@ -252,25 +299,25 @@ public sealed class TokenAttackTests(AuthFixture fixture) : IClassFixture<AuthFi
         Assert.Equal("Not authenticated", (await response.ReadJsonAsync()).GetProperty("detail").GetString());
     }
 
-    string Hs256(byte[] secret)
+    static string Hs256(byte[] secret, TokenShape shape)
     {
-        var signingInput = $"{TestKey.B64(new { alg = "HS256", typ = "JWT" })}.{TestKey.B64(Payload())}";
+        var signingInput = $"{TestKey.B64(new { alg = "HS256", typ = "JWT" })}.{TestKey.B64(Payload(shape))}";
         var mac = HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(signingInput));
         return $"{signingInput}.{TestKey.Base64Url(mac)}";
     }
 
-    static string P384()
+    static string P384(TokenShape shape)
     {
         using var p384 = TestKey.Create(ECCurve.NamedCurves.nistP384);
-        var signingInput = $"{TestKey.B64(new { alg = "ES384" })}.{TestKey.B64(Payload())}";
+        var signingInput = $"{TestKey.B64(new { alg = "ES384" })}.{TestKey.B64(Payload(shape))}";
         var signature = p384.Ecdsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return $"{signingInput}.{TestKey.Base64Url(signature)}";
     }
 
-    string Tampered()
+    string Tampered(TokenShape shape)
     {
-        var genuine = Key.SignByHand(Es256, new Dictionary<string, object> { ["sub"] = "mallory", ["exp"] = TestKey.Epoch(TimeSpan.FromMinutes(5)) }).Split('.');
-        return $"{genuine[0]}.{TestKey.B64(Payload(sub: "mallory"))}.{genuine[2]}";
+        var genuine = Key.SignByHand(Es256, new Dictionary<string, object> { [UserClaim(shape)] = "mallory", ["exp"] = TestKey.Epoch(TimeSpan.FromMinutes(5)) }).Split('.');
+        return $"{genuine[0]}.{TestKey.B64(Payload(shape, sub: "mallory"))}.{genuine[2]}";
     }
 
     static Dictionary<string, object> Without(Dictionary<string, object> payload, string name, params (string Name, object Value)[] add)

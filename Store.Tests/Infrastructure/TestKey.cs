@@ -6,6 +6,9 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Store.Tests.Infrastructure;
 
+/// <summary>How a token names its user: the seed's <c>sub</c>, or the string <c>id</c> of today's CL auth service (contract section 8).</summary>
+public enum TokenShape { Sub, Id }
+
 /// <summary>
 /// An ES256 key pair made at test time, standing in for the CL auth service: it writes its public
 /// key PEM where the store looks for it, mints tokens the way the auth service does, and signs
@@ -27,15 +30,16 @@ public sealed class TestKey : IDisposable
         File.WriteAllText(path, PublicPem);
     }
 
-    /// <summary>A token as the auth service issues it: sub, permissions, is_admin, exp (and iat/nbf), ES256.</summary>
-    public string Token(string sub = "user-1", string[]? permissions = null, bool isAdmin = false, TimeSpan? lifetime = null)
+    /// <summary>A token as the auth service issues it: sub (or id), permissions, is_admin, exp (and iat/nbf), ES256.</summary>
+    public string Token(string sub = "user-1", string[]? permissions = null, bool isAdmin = false, TimeSpan? lifetime = null,
+        TokenShape shape = TokenShape.Sub)
     {
         var now = DateTime.UtcNow;
         var descriptor = new SecurityTokenDescriptor
         {
             Claims = new Dictionary<string, object>
             {
-                ["sub"] = sub,
+                [shape == TokenShape.Sub ? "sub" : "id"] = sub,
                 ["permissions"] = permissions ?? [],
                 ["is_admin"] = isAdmin,
             },

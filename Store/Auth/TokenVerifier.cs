@@ -9,7 +9,7 @@ public sealed record Verification(Caller? Caller, string? Problem);
 
 /// <summary>
 /// Verifies the CL auth service's tokens: ES256 only, signed by the key at PUBLIC_KEY_PATH, with
-/// <c>sub</c> and <c>exp</c>; <c>permissions</c> must be a list of strings and <c>is_admin</c> a
+/// <c>sub</c> (or <c>id</c>) and <c>exp</c>; <c>permissions</c> must be a list of strings and <c>is_admin</c> a
 /// boolean when present. Header hints (<c>kid</c>, <c>jku</c>, <c>jwk</c>, <c>x5u</c>) are never
 /// followed: the one configured key is the only key there is.
 /// </summary>
@@ -93,8 +93,7 @@ public sealed class TokenVerifier
         }
         if (payload.ValueKind != JsonValueKind.Object) return Refused("the token's payload is not a JSON object");
 
-        if (!payload.TryGetProperty("sub", out var sub) || sub.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(sub.GetString()))
-            return Refused("the token has no sub claim");
+        if (Subject(payload) is not { } subject) return Refused("the token has no sub claim (nor an id claim)");
         if (!payload.TryGetProperty("exp", out var exp) || exp.ValueKind != JsonValueKind.Number)
             return Refused("the token has no numeric exp claim");
 
@@ -114,8 +113,22 @@ public sealed class TokenVerifier
             if (admin.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return Refused("the is_admin claim must be a boolean");
             isAdmin = admin.GetBoolean();
         }
-        return new Verification(new Caller(sub.GetString()!, permissions, isAdmin), null);
+        return new Verification(new Caller(subject, permissions, isAdmin), null);
     }
+
+    /// <summary>
+    /// The caller: <c>sub</c>, or, from the CL auth service of today (which sends no <c>sub</c>), its string
+    /// <c>id</c> claim (contract section 8). A <c>sub</c> that is present but not a non-empty string is refused
+    /// rather than passed over for <c>id</c>: a broken claim must not be papered over by another one.
+    /// </summary>
+    static string? Subject(JsonElement payload)
+    {
+        if (payload.TryGetProperty("sub", out var sub)) return NonEmptyString(sub);
+        return payload.TryGetProperty("id", out var id) ? NonEmptyString(id) : null;
+    }
+
+    static string? NonEmptyString(JsonElement claim) =>
+        claim.ValueKind == JsonValueKind.String && claim.GetString() is { Length: > 0 } text ? text : null;
 
     static Verification Refused(string why) => new(null, why);
 }
