@@ -36,7 +36,7 @@ public sealed class AccessMatrixTests
     /// <summary>Contract section 3, by path: what each endpoint must declare.</summary>
     static Access? ContractRule(string method, string path) => path switch
     {
-        "/" or "/compute/capabilities" => Access.Public,
+        "/" or "/compute" or "/compute/capabilities" => Access.Public,
         _ when path.StartsWith("/openapi/") || path == "/scalar" || path.StartsWith("/scalar/") => Access.Public,
         _ when path.StartsWith("/admin/") => Access.Admin,
         _ when path == "/entities" || path.StartsWith("/entities/") => method is "GET" or "HEAD" ? Access.EntityRead : Access.EntityWrite,

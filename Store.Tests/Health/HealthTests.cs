@@ -15,7 +15,7 @@ public sealed class HealthTests
         var response = await host.Client.GetAsync("/", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("""{"status":"healthy","service":"CoLAN Store Server","version":"v1"}""", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("""{"status":"healthy","service":"CoLAN Store Server","version":"v1","guestMode":"on"}""", await response.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class ErrorShapeTests
     [InlineData("POST", "/entities", "application/json")]
     [InlineData("PUT", "/entities/1", "application/json")]
     [InlineData("POST", "/entities", "text/plain")]
-    [InlineData("PUT", "/entities/1", "application/x-www-form-urlencoded")]
+    [InlineData("PUT", "/entities/1", "text/plain")]
     public async Task Another_content_type_where_a_multipart_form_is_expected_is_a_422_in_list_form(string method, string path, string contentType)
     {
         await using var host = await StoreHost.StartAsync();
@@ -46,6 +46,7 @@ public sealed class ErrorShapeTests
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Raw("""{"is_collection": true, "label": "x"}""", contentType) };
         var msg = await Expect.ShapeErrorAsync(await host.Client.SendAsync(request, Ct), "model_attributes_type", "body");
         Assert.Contains("multipart/form-data", msg);
+        Assert.Contains("application/x-www-form-urlencoded", msg);
         Assert.Contains(contentType, msg);
         Assert.Equal(["kept"], (await host.Client.GetOkAsync("/entities")).GetProperty("items").EnumerateArray().Select(e => e.Str("label")));
     }

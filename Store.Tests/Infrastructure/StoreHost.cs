@@ -15,6 +15,15 @@ public sealed class StoreHost : IAsyncDisposable
     public required StoreSettings Settings { get; init; }
     public required HttpClient Client { get; init; }
     public required Uri BaseAddress { get; init; }
+    /// <summary>Set to stop the service but keep its data folder, for a test that restarts another service on it.</summary>
+    public bool KeepData { get; set; }
+
+    /// <summary>A new service on this one's data folder and settings (a restart, once this one is disposed with KeepData).</summary>
+    public Task<StoreHost> RestartOnSameDataAsync(Func<StoreSettings, StoreSettings>? tweak = null)
+    {
+        var settings = Settings;
+        return StartAsync(_ => tweak is null ? settings : tweak(settings));
+    }
 
     public static async Task<StoreHost> StartAsync(Func<StoreSettings, StoreSettings>? tweak = null, Action<WebApplicationBuilder>? configure = null)
     {
@@ -59,6 +68,7 @@ public sealed class StoreHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepData) return;
         try { Directory.Delete(Settings.ServerDir, recursive: true); } catch (IOException) { }
     }
 }

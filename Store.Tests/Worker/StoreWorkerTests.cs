@@ -167,7 +167,10 @@ public sealed class StoreWorkerTests
         var command = WorkerCommand.Parse(["--server", "http://nas:8001"], name => name == "STORE_TOKEN" ? "abc" : null);
         Assert.Equal("abc", command.Token);
         Assert.Equal(new Uri("http://nas:8001/"), command.Server);
-        Assert.Equal(5, command.Tasks.Count);
+        // The five tasks and the CL Python SDK's names for two of them (hash, media_thumbnail).
+        Assert.Equal(7, command.Tasks.Count);
+        Assert.Contains("hash", command.Tasks);
+        Assert.Contains("media_thumbnail", command.Tasks);
     }
 }
 

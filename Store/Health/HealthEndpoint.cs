@@ -1,9 +1,13 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
 using Store.Auth;
+using Store.Hosting;
 
 namespace Store.Health;
 
-public sealed record HealthBody(string Status, string Service, string Version);
+/// <summary>The seed's three keys, and the guest mode today's CL clients read (contract section 8): "on" while reads are public.</summary>
+public sealed record HealthBody(string Status, string Service, string Version, [property: JsonPropertyName("guestMode")] string GuestMode);
 
 public static class HealthEndpoint
 {
@@ -12,7 +16,22 @@ public static class HealthEndpoint
             .RequireAccess(Access.Public)
             .WithName("Health")
             .WithTags("Health")
-            .WithSummary("Service health");
+            .WithSummary("Service health")
+            .WithDescription("guestMode is \"on\" while entity reads need no token (auth disabled, or read auth off) and \"off\" while they do.");
 
-    public static Ok<HealthBody> Handle() => TypedResults.Ok(new HealthBody("healthy", "CoLAN Store Server", "v1"));
+    public static async Task<Ok<HealthBody>> Handle(StoreSettings settings, ReadAuthSwitch readAuth, CancellationToken ct)
+    {
+        var readsArePublic = settings.AuthDisabled || !await ReadAuthEnabledAsync(settings, readAuth, ct);
+        return TypedResults.Ok(new HealthBody("healthy", "CoLAN Store Server", "v1", readsArePublic ? "on" : "off"));
+    }
+
+    /// <summary>
+    /// GET / answers while the process runs, as the seed's health always did (a database not migrated yet, under
+    /// --no-migrate, has no settings table): then READ_AUTH_ENABLED is the only word there is on it.
+    /// </summary>
+    static async ValueTask<bool> ReadAuthEnabledAsync(StoreSettings settings, ReadAuthSwitch readAuth, CancellationToken ct)
+    {
+        try { return await readAuth.EnabledAsync(ct); }
+        catch (SqliteException) { return settings.ReadAuthEnabled; }
+    }
 }

@@ -1,16 +1,19 @@
 using Store.Admin.Config;
+using Store.Admin.Pref;
 using Store.Entities.Create;
 using Store.Entities.Delete;
 using Store.Entities.DeleteAll;
 using Store.Entities.FileDelivery;
 using Store.Entities.Get;
 using Store.Entities.List;
+using Store.Entities.Lookup;
 using Store.Entities.Patch;
 using Store.Entities.Replace;
 using Store.Entities.Versions;
 using Store.Admin.JobsCleanup;
 using Store.Admin.JobsStorage;
 using Store.Compute.Capabilities;
+using Store.Compute.Root;
 using Store.Health;
 using Store.Jobs.Claim;
 using Store.Jobs.Complete;
@@ -35,6 +38,7 @@ public static class Routes
         var entities = app.MapGroup("").WithTags("Entities");
         entities.MapListEntities();
         entities.MapGetEntity();
+        entities.MapLookupEntity();
         entities.MapEntityFile();
         entities.MapCreateEntity();
         entities.MapReplaceEntity();
@@ -55,9 +59,11 @@ public static class Routes
         jobs.MapFailJob();
         jobs.MapWorkerHeartbeat();
         jobs.MapCapabilities();
+        jobs.MapComputeRoot();
 
         var admin = app.MapGroup("").WithTags("Admin");
         admin.MapAdminConfig();
+        admin.MapAdminPref();
         admin.MapJobsStorage();
         admin.MapJobsCleanup();
     }

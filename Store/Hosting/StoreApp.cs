@@ -5,6 +5,7 @@ using FluentValidation;
 using Scalar.AspNetCore;
 using Store.Auth;
 using Store.Data;
+using Store.Entities.Lookup;
 using Store.Entities.Shared;
 using Store.Http;
 using Store.Jobs.Shared;
@@ -40,6 +41,8 @@ public static class StoreApp
         builder.Services.AddSingleton<FfProbe>();
         builder.Services.AddSingleton<IMediaInspector, MediaInspector>();
         builder.Services.AddSingleton<EntityFiles>();
+        builder.Services.AddSingleton<FileMd5Backfill>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FileMd5Backfill>());
         builder.Services.AddStoreAuth();
         builder.Services.AddJobs();
         builder.Services.AddBuiltinWorker(settings);

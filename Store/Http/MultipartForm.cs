@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -5,12 +6,18 @@ using Store.Storage;
 
 namespace Store.Http;
 
-/// <summary>A file part of a multipart body, already streamed to a temporary file.</summary>
-public sealed record UploadedFile(string Field, string FileName, string TempPath, long Size);
+/// <summary>
+/// A file part of a multipart body, already streamed to a temporary file. <paramref name="Md5"/> is the plain MD5
+/// of its bytes (lowercase hex), computed as it streamed so the file is never read again for it: today's CL app
+/// looks files up by it before uploading (contract section 8).
+/// </summary>
+public sealed record UploadedFile(string Field, string FileName, string TempPath, long Size, string Md5);
 
 /// <summary>
-/// Reads a multipart/form-data body section by section: text fields into memory (bounded), file
-/// parts straight to temporary files, so an upload is never held whole in memory and is copied once.
+/// A form body as an endpoint that takes a form receives it. multipart/form-data is read section by
+/// section: text fields into memory (bounded), file parts straight to temporary files, so an upload is
+/// never held whole in memory and is copied once. application/x-www-form-urlencoded (what a Python client
+/// sends for a form without files, contract section 8) gives text fields only, within ASP.NET's limits.
 /// The caller owns the temporary files and must move or delete them (<see cref="DisposeAsync"/> deletes what is left).
 /// </summary>
 public sealed class MultipartForm : IAsyncDisposable
@@ -27,6 +34,8 @@ public sealed class MultipartForm : IAsyncDisposable
     public string? Field(string name) => Fields.TryGetValue(name, out var values) ? values[^1] : null;
     public UploadedFile? File(string name) => Files.LastOrDefault(f => f.Field == name);
 
+    public const string Expected = "a form body (multipart/form-data or application/x-www-form-urlencoded)";
+
     public static bool IsMultipart(HttpRequest request) =>
         request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
 
@@ -36,7 +45,8 @@ public sealed class MultipartForm : IAsyncDisposable
     /// </summary>
     public static async Task<MultipartForm> ReadAsync(HttpRequest request, string tempDir, CancellationToken ct)
     {
-        if (!IsMultipart(request)) throw new RequestShapeError(RequestShape.Problem(request, "a multipart/form-data body"));
+        if (!request.HasFormContentType) throw new RequestShapeError(RequestShape.Problem(request, Expected));
+        if (!IsMultipart(request)) return await ReadUrlEncodedAsync(request, ct);
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType))
             throw new ClientError(StatusCodes.Status422UnprocessableEntity, "Malformed multipart/form-data Content-Type");
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
@@ -79,6 +89,20 @@ public sealed class MultipartForm : IAsyncDisposable
             await form.DisposeAsync();
             throw;
         }
+    }
+
+    static async Task<MultipartForm> ReadUrlEncodedAsync(HttpRequest request, CancellationToken ct)
+    {
+        IFormCollection fields;
+        try { fields = await request.ReadFormAsync(ct); }
+        catch (InvalidDataException e)
+        {
+            // ASP.NET's urlencoded limits (a key over 2 KiB, more than 1024 values…) say so with InvalidDataException.
+            throw new RequestShapeError(new ValidationItem(["body"], "The form is beyond the server's limits: " + e.Message, "value_error"));
+        }
+        var form = new MultipartForm();
+        foreach (var (name, values) in fields) form.Fields[name] = values.Select(v => v ?? "").ToList();
+        return form;
     }
 
     static async Task<MultipartSection?> ReadSection(MultipartReader reader, CancellationToken ct)
@@ -124,14 +148,19 @@ public sealed class MultipartForm : IAsyncDisposable
         var path = Path.Combine(tempDir, $"upload-{Guid.NewGuid():N}.part");
         try
         {
+            using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
             await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 var chunk = new byte[1 << 16];
                 int read;
-                while ((read = await ReadPart(section.Body, chunk, ct)) > 0) await target.WriteAsync(chunk.AsMemory(0, read), ct);
+                while ((read = await ReadPart(section.Body, chunk, ct)) > 0)
+                {
+                    md5.AppendData(chunk, 0, read);
+                    await target.WriteAsync(chunk.AsMemory(0, read), ct);
+                }
                 await target.FlushAsync(ct);
             }
-            return new UploadedFile(field, fileName, path, new FileInfo(path).Length);
+            return new UploadedFile(field, fileName, path, new FileInfo(path).Length, Convert.ToHexStringLower(md5.GetHashAndReset()));
         }
         catch
         {

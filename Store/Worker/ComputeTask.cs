@@ -33,12 +33,29 @@ public sealed class TaskFailedException(string message) : Exception(message);
 /// <summary>The tasks this service ships, by name.</summary>
 public static class ComputeTasks
 {
-    public static IReadOnlyDictionary<string, IComputeTask> Builtin { get; } = new IComputeTask[]
+    /// <summary>
+    /// The CL Python SDK's names for two of the tasks (contract section 8): a job of type <c>hash</c> runs
+    /// media_hash and keeps its own type, so the SDK finds it as it sent it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>
     {
+        ["hash"] = "media_hash",
+        ["media_thumbnail"] = "image_thumbnail",
+    };
+
+    public static IReadOnlyDictionary<string, IComputeTask> Builtin { get; } = WithAliases(
+    [
         new Tasks.ImageResizeTask(),
         new Tasks.ImageConversionTask(),
         new Tasks.ImageThumbnailTask(),
         new Tasks.ExifTask(),
         new Tasks.MediaHashTask(),
-    }.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    ]);
+
+    static Dictionary<string, IComputeTask> WithAliases(IComputeTask[] tasks)
+    {
+        var byName = tasks.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var (alias, name) in Aliases) byName[alias] = byName[name];
+        return byName;
+    }
 }

@@ -179,19 +179,25 @@ public sealed class ListEntitiesTests
     }
 
     [Fact]
-    public async Task Soft_deleted_entities_show_only_with_include_deleted()
+    public async Task Soft_deleted_entities_are_listed_unless_left_out()
     {
         await using var host = await StoreHost.StartAsync();
         var kept = await host.Client.CreateMediaAsync("kept");
         var hidden = await host.Client.CreateMediaAsync("hidden");
         await Expect.StatusAsync(await host.Client.PatchAsync(hidden.Id(), new { is_deleted = true }), HttpStatusCode.OK);
 
+        // Second edition: listed by default, as the original service and every later CL server list them.
         var plain = await host.Client.GetOkAsync("/entities");
-        Assert.Equal([kept.Id()], plain.Ids());
-        Assert.Equal(1, Pagination(plain).GetProperty("total_items").GetInt64());
+        Assert.Equal([kept.Id(), hidden.Id()], plain.Ids());
+        Assert.Equal(2, Pagination(plain).GetProperty("total_items").GetInt64());
         Assert.Equal([kept.Id()], (await host.Client.GetOkAsync("/entities?include_deleted=false")).Ids());
         Assert.Equal([kept.Id(), hidden.Id()], (await host.Client.GetOkAsync("/entities?include_deleted=true")).Ids());
         Assert.Equal([kept.Id(), hidden.Id()], (await host.Client.GetOkAsync("/entities?include_deleted=1")).Ids());
+        Assert.Equal([kept.Id()], (await host.Client.GetOkAsync("/entities?exclude_deleted=true")).Ids());
+        Assert.Equal(1, Pagination(await host.Client.GetOkAsync("/entities?exclude_deleted=true")).GetProperty("total_items").GetInt64());
+        // exclude_deleted wins whatever include_deleted says.
+        Assert.Equal([kept.Id()], (await host.Client.GetOkAsync("/entities?exclude_deleted=true&include_deleted=true")).Ids());
+        Assert.Equal([kept.Id(), hidden.Id()], (await host.Client.GetOkAsync("/entities?exclude_deleted=false")).Ids());
     }
 
     [Theory]

@@ -79,13 +79,13 @@ public sealed class PatchEntityTests
         var media = await host.Client.CreateMediaAsync("content", "label");
         var deleted = await Expect.StatusAsync(await host.Client.PatchJsonAsync(media.Id(), """{"is_deleted": true}"""), HttpStatusCode.OK);
         Assert.True(deleted.GetProperty("is_deleted").GetBoolean());
-        Assert.Empty((await host.Client.GetOkAsync("/entities")).Ids());
+        Assert.Empty((await host.Client.GetOkAsync("/entities?exclude_deleted=true")).Ids());
         Assert.True((await host.Client.GetOkAsync($"/entities/{media.Id()}")).GetProperty("is_deleted").GetBoolean());
         Assert.Equal([media.Str("file_path")!], host.StoredFiles());
 
         var restored = await Expect.StatusAsync(await host.Client.PatchJsonAsync(media.Id(), """{"is_deleted": false}"""), HttpStatusCode.OK);
         Assert.False(restored.GetProperty("is_deleted").GetBoolean());
-        Assert.Equal([media.Id()], (await host.Client.GetOkAsync("/entities")).Ids());
+        Assert.Equal([media.Id()], (await host.Client.GetOkAsync("/entities?exclude_deleted=true")).Ids());
     }
 
     [Fact]

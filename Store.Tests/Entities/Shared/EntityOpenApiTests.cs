@@ -37,9 +37,15 @@ public sealed class EntityOpenApiTests
     [Theory]
     [InlineData("/entities", "post")]
     [InlineData("/entities/{entity_id}", "put")]
-    public async Task Create_and_replace_document_a_multipart_body(string path, string method)
+    public async Task Create_and_replace_document_both_forms_with_both_file_fields(string path, string method)
     {
         var content = (await PathsAsync()).GetProperty(path).GetProperty(method).GetProperty("requestBody").GetProperty("content");
-        Assert.Equal(["multipart/form-data"], content.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["multipart/form-data", "application/x-www-form-urlencoded"], content.EnumerateObject().Select(p => p.Name));
+        await using var host = await StoreHost.StartAsync();
+        var document = await host.Client.GetOkAsync("/openapi/v1.json");
+        var name = Schema(content, "multipart/form-data").GetProperty("$ref").GetString()!.Split('/')[^1];
+        var properties = document.GetProperty("components").GetProperty("schemas").GetProperty(name).GetProperty("properties");
+        Assert.True(properties.TryGetProperty("media_file", out _), properties.ToString());
+        Assert.True(properties.TryGetProperty("image", out _), properties.ToString());
     }
 }

@@ -16,6 +16,8 @@ public sealed record SetReadAuthRequest(bool Enabled);
 
 public static class AdminConfigEndpoints
 {
+    static readonly BooleanFieldValidator Validator = new("enabled");
+
     public static void MapAdminConfig(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/admin/config", Get)
@@ -38,10 +40,10 @@ public static class AdminConfigEndpoints
     public static async Task<Results<Ok<AdminConfig>, UnprocessableEntity<ValidationErrorBody>>> SetReadAuth(
         HttpContext context, ReadAuthSwitch readAuth, MediaStorage storage, CancellationToken ct)
     {
-        var input = ReadAuthInput.From(await JsonOrForm.ReadAsync(context.Request, storage.TempDir, ct));
-        var validation = new ReadAuthValidator().Validate(input);
+        var input = BooleanFieldInput.From(await JsonOrForm.ReadAsync(context.Request, storage.TempDir, ct), "enabled");
+        var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
-        var state = await readAuth.SetAsync(input.Enabled, context.CallerId(), ct);
+        var state = await readAuth.SetAsync(input.Value, context.CallerId(), ct);
         return TypedResults.Ok(AdminConfig.From(state));
     }
 }

@@ -13,7 +13,7 @@ public static class CreateEntityEndpoint
     public static void MapCreateEntity(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/entities", Handle)
             .RequireAccess(Access.EntityWrite)
-            .DocumentsBody<CreateEntityRequest>("multipart/form-data")
+            .DocumentsBody<CreateEntityRequest>("multipart/form-data", "application/x-www-form-urlencoded")
             .WithName("CreateEntity")
             .WithSummary("Create a collection or upload a media item")
             .WithDescription("Same content as an existing entity creates nothing and answers 200 with that entity.");
@@ -63,7 +63,7 @@ public static class CreateEntityEndpoint
             if (info is not null)
             {
                 placed = files.Store(input.Image!, info.Hash, info.Extension);
-                entity = entity.WithMedia(info, now, placed);
+                entity = entity.WithMedia(info, now, placed, input.Image!.Md5);
             }
             var created = await CreateEntitySql.InsertAsync(connection, tx, entity);
             await tx.CommitAsync(ct);

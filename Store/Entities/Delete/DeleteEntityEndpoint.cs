@@ -14,7 +14,8 @@ public static class DeleteEntityEndpoint
             .RequireAccess(Access.EntityWrite)
             .WithName("DeleteEntity")
             .WithSummary("Remove an entity and its file for good")
-            .WithDescription("A collection with children answers 409 unless recursive=true, which removes the whole subtree and its files.");
+            .WithDescription("A collection with children answers 409 unless recursive=true, which removes the whole subtree and its files. " +
+                             "A collection already soft-deleted (is_deleted=true) is removed with its whole subtree without recursive.");
 
     public static async Task<Results<NoContent, NotFound<ErrorBody>, Conflict<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         long entity_id, string? recursive, Db db, MediaStorage storage, CancellationToken ct)
@@ -25,9 +26,11 @@ public static class DeleteEntityEndpoint
 
         await using var connection = await db.OpenAsync(ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var isCollection = await DeleteEntitySql.IsCollectionAsync(connection, tx, entity_id);
-        if (isCollection is null) return Errors.NotFound("Entity not found");
-        if (isCollection is true && !query.Deep && await DeleteEntitySql.ChildCountAsync(connection, tx, entity_id) is var children and > 0)
+        var target = await DeleteEntitySql.KindAsync(connection, tx, entity_id);
+        if (target is null) return Errors.NotFound("Entity not found");
+        // The CL SDKs delete by soft-deleting first, then sending DELETE: a soft-deleted collection goes with its subtree.
+        var deep = query.Deep || target.IsDeleted;
+        if (target.IsCollection && !deep && await DeleteEntitySql.ChildCountAsync(connection, tx, entity_id) is var children and > 0)
             return Errors.Conflict($"Collection {entity_id} has {children} children; delete them first or pass recursive=true");
 
         var doomed = await DeleteEntitySql.SubtreeAsync(connection, tx, entity_id);

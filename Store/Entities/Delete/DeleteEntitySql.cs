@@ -5,8 +5,15 @@ namespace Store.Entities.Delete;
 
 static class DeleteEntitySql
 {
-    public static Task<bool?> IsCollectionAsync(IDbConnection db, IDbTransaction tx, long id) =>
-        db.QuerySingleOrDefaultAsync<bool?>("SELECT is_collection FROM entities WHERE id = @id", new { id }, tx);
+    // Properties, not a positional record: Dapper matches constructors by exact column type, and SQLite's booleans are integers.
+    public sealed record Target
+    {
+        public bool IsCollection { get; init; }
+        public bool IsDeleted { get; init; }
+    }
+
+    public static Task<Target?> KindAsync(IDbConnection db, IDbTransaction tx, long id) =>
+        db.QuerySingleOrDefaultAsync<Target>("SELECT is_collection, is_deleted FROM entities WHERE id = @id", new { id }, tx);
 
     /// <summary>Soft-deleted children count too: they still hang under the collection.</summary>
     public static Task<long> ChildCountAsync(IDbConnection db, IDbTransaction tx, long id) =>

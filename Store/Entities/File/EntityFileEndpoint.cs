@@ -11,6 +11,8 @@ namespace Store.Entities.FileDelivery;
 public static class EntityFileEndpoint
 {
     const string Pattern = "/entities/{entity_id:long}/file";
+    /// <summary>Today's CL clients load the file from here (contract section 8); only a collection is answered differently.</summary>
+    const string MediaPattern = "/entities/{entity_id:long}/media";
 
     public static void MapEntityFile(this IEndpointRouteBuilder routes)
     {
@@ -28,14 +30,41 @@ public static class EntityFileEndpoint
         routes.MapMethods(Pattern, [HttpMethods.Head], Handle)
             .RequireAccess(Access.EntityRead)
             .ExcludeFromDescription();
+
+        routes.MapGet(MediaPattern, HandleMedia)
+            .RequireAccess(Access.EntityRead)
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+            .Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
+            .Produces(StatusCodes.Status304NotModified)
+            .Produces(StatusCodes.Status416RangeNotSatisfiable)
+            .WithName("GetEntityMedia")
+            .WithSummary("Download the stored file of a media item, as today's CL clients ask for it")
+            .WithDescription("The same answer as GET /entities/{id}/file (Range, ETag, 304, HEAD), except 400 for a collection.");
+        routes.MapMethods(MediaPattern, [HttpMethods.Head], HandleMedia)
+            .RequireAccess(Access.EntityRead)
+            .ExcludeFromDescription();
     }
 
+    public static Task<Results<PhysicalFileHttpResult, NotFound<ErrorBody>, BadRequest<ErrorBody>>> HandleMedia(
+        long entity_id, bool? download, HttpContext context, Db db, MediaStorage storage, CancellationToken ct) =>
+        Serve(entity_id, download, collectionIsBadRequest: true, context, db, storage, ct);
+
     public static async Task<Results<PhysicalFileHttpResult, NotFound<ErrorBody>>> Handle(
-        long entity_id, bool? download, HttpContext context, Db db, MediaStorage storage, CancellationToken ct)
+        long entity_id, bool? download, HttpContext context, Db db, MediaStorage storage, CancellationToken ct) =>
+        await Serve(entity_id, download, collectionIsBadRequest: false, context, db, storage, ct) switch
+        {
+            { Result: PhysicalFileHttpResult file } => file,
+            { Result: NotFound<ErrorBody> notFound } => notFound,
+            var other => throw new InvalidOperationException($"/file never answers {other.Result}"),
+        };
+
+    static async Task<Results<PhysicalFileHttpResult, NotFound<ErrorBody>, BadRequest<ErrorBody>>> Serve(
+        long entity_id, bool? download, bool collectionIsBadRequest, HttpContext context, Db db, MediaStorage storage, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var stored = await EntityFileSql.ByIdAsync(connection, entity_id);
         if (stored is null) return Errors.NotFound("Entity not found");
+        if (stored.IsCollection != 0 && collectionIsBadRequest) return TypedResults.BadRequest(new ErrorBody("Entity is a collection"));
         if (string.IsNullOrEmpty(stored.FilePath)) return Errors.NotFound("Entity has no file");
 
         var file = new FileInfo(storage.FullPath(stored.FilePath));

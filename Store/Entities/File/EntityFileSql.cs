@@ -4,11 +4,11 @@ using Dapper;
 namespace Store.Entities.FileDelivery;
 
 /// <summary>The few columns file delivery needs.</summary>
-sealed record StoredFile(long Id, string? Label, string? FilePath, string? MimeType, string? Extension, string? Md5);
+sealed record StoredFile(long Id, long IsCollection, string? Label, string? FilePath, string? MimeType, string? Extension, string? Md5);
 
 static class EntityFileSql
 {
     public static Task<StoredFile?> ByIdAsync(IDbConnection db, long id) =>
         db.QuerySingleOrDefaultAsync<StoredFile>(
-            "SELECT id, label, file_path, mime_type, extension, md5 FROM entities WHERE id = @id", new { id });
+            "SELECT id, is_collection, label, file_path, mime_type, extension, md5 FROM entities WHERE id = @id", new { id });
 }

@@ -17,7 +17,7 @@ public static class ListEntitiesEndpoint
             .RequireAccess(Access.EntityRead)
             .WithName("ListEntities")
             .WithSummary("List, search and filter entities, a page at a time")
-            .WithDescription("Soft-deleted entities are left out unless include_deleted=true. Ties in the order are broken by id, so pages never overlap.");
+            .WithDescription("Soft-deleted entities are listed too unless exclude_deleted=true or include_deleted=false. Ties in the order are broken by id, so pages never overlap.");
 
     public static async Task<Results<Ok<EntityPage>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         [AsParameters] ListEntitiesQuery query, Db db, CancellationToken ct)

@@ -21,11 +21,31 @@ public sealed record ListEntitiesQuery
     [FromQuery(Name = "md5")] public string? Md5 { get; init; }
     [FromQuery(Name = "created_after")] public long? CreatedAfter { get; init; }
     [FromQuery(Name = "created_before")] public long? CreatedBefore { get; init; }
+    /// <summary>false leaves soft-deleted entities out; they are listed by default.</summary>
     [FromQuery(Name = "include_deleted")] public string? IncludeDeleted { get; init; }
+    /// <summary>true leaves soft-deleted entities out, whatever include_deleted says.</summary>
+    [FromQuery(Name = "exclude_deleted")] public string? ExcludeDeleted { get; init; }
+    /// <summary>Exact width in pixels.</summary>
+    [FromQuery(Name = "width")] public int? Width { get; init; }
+    /// <summary>Exact height in pixels.</summary>
+    [FromQuery(Name = "height")] public int? Height { get; init; }
+    /// <summary>Smallest file_size in bytes, inclusive.</summary>
+    [FromQuery(Name = "file_size_min")] public long? FileSizeMin { get; init; }
+    /// <summary>Largest file_size in bytes, inclusive.</summary>
+    [FromQuery(Name = "file_size_max")] public long? FileSizeMax { get; init; }
+    /// <summary>Earliest added_date (ms), inclusive.</summary>
+    [FromQuery(Name = "date_from")] public long? DateFrom { get; init; }
+    /// <summary>Latest added_date (ms), inclusive.</summary>
+    [FromQuery(Name = "date_to")] public long? DateTo { get; init; }
     /// <summary>id, added_date, updated_date, create_date, label or file_size.</summary>
     [FromQuery(Name = "order_by")] public string? OrderBy { get; init; }
     /// <summary>asc or desc.</summary>
     [FromQuery(Name = "order")] public string? Order { get; init; }
+
+    /// <summary>Soft-deleted entities are listed unless exclude_deleted=true or include_deleted=false (contract section 1 and 8).</summary>
+    public bool HidesDeleted =>
+        FormValues.TryBool(ExcludeDeleted, out var exclude) && exclude
+        || FormValues.TryBool(IncludeDeleted, out var include) && !include;
 
     public static readonly IReadOnlyDictionary<string, string> OrderColumns = new Dictionary<string, string>
     {
@@ -48,6 +68,8 @@ public sealed class ListEntitiesValidator : AbstractValidator<ListEntitiesQuery>
         RuleFor(q => q.IsCollection).Must(v => v is null || FormValues.TryBool(v, out _))
             .WithMessage("Input should be a valid boolean").WithErrorCode("bool_parsing");
         RuleFor(q => q.IncludeDeleted).Must(v => v is null || FormValues.TryBool(v, out _))
+            .WithMessage("Input should be a valid boolean").WithErrorCode("bool_parsing");
+        RuleFor(q => q.ExcludeDeleted).Must(v => v is null || FormValues.TryBool(v, out _))
             .WithMessage("Input should be a valid boolean").WithErrorCode("bool_parsing");
         RuleFor(q => q.OrderBy).Must(v => v is null || ListEntitiesQuery.OrderColumns.ContainsKey(v))
             .WithMessage($"Input should be one of: {string.Join(", ", ListEntitiesQuery.OrderColumns.Keys)}").WithErrorCode("enum");

@@ -14,7 +14,7 @@ static class ListEntitiesSql
         var where = new StringBuilder("WHERE 1 = 1");
         var args = new DynamicParameters();
 
-        if (!(FormValues.TryBool(q.IncludeDeleted, out var includeDeleted) && includeDeleted)) where.Append(" AND e.is_deleted = 0");
+        if (q.HidesDeleted) where.Append(" AND e.is_deleted = 0");
         if (q.ParentId is 0) where.Append(" AND e.parent_id IS NULL");
         else if (q.ParentId is { } parent) { where.Append(" AND e.parent_id = @parent"); args.Add("parent", parent); }
         if (q.IsCollection is not null && FormValues.TryBool(q.IsCollection, out var isCollection))
@@ -24,6 +24,12 @@ static class ListEntitiesSql
         if (q.Md5 is { Length: > 0 }) { where.Append(" AND e.md5 = @md5"); args.Add("md5", q.Md5); }
         if (q.CreatedAfter is { } after) { where.Append(" AND e.create_date >= @after"); args.Add("after", after); }
         if (q.CreatedBefore is { } before) { where.Append(" AND e.create_date <= @before"); args.Add("before", before); }
+        if (q.Width is { } width) { where.Append(" AND e.width = @width"); args.Add("width", width); }
+        if (q.Height is { } height) { where.Append(" AND e.height = @height"); args.Add("height", height); }
+        if (q.FileSizeMin is { } sizeMin) { where.Append(" AND e.file_size >= @sizeMin"); args.Add("sizeMin", sizeMin); }
+        if (q.FileSizeMax is { } sizeMax) { where.Append(" AND e.file_size <= @sizeMax"); args.Add("sizeMax", sizeMax); }
+        if (q.DateFrom is { } dateFrom) { where.Append(" AND e.added_date >= @dateFrom"); args.Add("dateFrom", dateFrom); }
+        if (q.DateTo is { } dateTo) { where.Append(" AND e.added_date <= @dateTo"); args.Add("dateTo", dateTo); }
 
         var words = (q.SearchQuery ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < words.Length; i++)

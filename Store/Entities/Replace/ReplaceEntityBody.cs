@@ -3,7 +3,7 @@ using Store.Entities.Shared;
 
 namespace Store.Entities.Replace;
 
-/// <summary>Documents the multipart body for OpenAPI; the handler reads the body itself.</summary>
+/// <summary>Documents the form body (multipart, or urlencoded without a file) for OpenAPI; the handler reads the body itself.</summary>
 public sealed class ReplaceEntityRequest
 {
     /// <summary>Must equal the stored value: it never changes.</summary>
@@ -13,6 +13,8 @@ public sealed class ReplaceEntityRequest
     public string? Description { get; init; }
     /// <summary>Absent means null (top level).</summary>
     public long? ParentId { get; init; }
+    /// <summary>The file, as today's CL SDKs name it; wins over <c>image</c> when both are sent.</summary>
+    public IFormFile? MediaFile { get; init; }
     /// <summary>A new file for a media item; refused for a collection.</summary>
     public IFormFile? Image { get; init; }
 }

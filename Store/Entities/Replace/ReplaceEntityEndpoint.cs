@@ -13,7 +13,7 @@ public static class ReplaceEntityEndpoint
     public static void MapReplaceEntity(this IEndpointRouteBuilder routes) =>
         routes.MapPut("/entities/{entity_id:long}", Handle)
             .RequireAccess(Access.EntityWrite)
-            .DocumentsBody<ReplaceEntityRequest>("multipart/form-data")
+            .DocumentsBody<ReplaceEntityRequest>("multipart/form-data", "application/x-www-form-urlencoded")
             .WithName("ReplaceEntity")
             .WithSummary("Replace an entity's fields, and for a media item optionally its file")
             .WithDescription("description and parent_id take the values sent (absent means null). A new file equal to another entity's content answers 409.");
@@ -61,7 +61,7 @@ public static class ReplaceEntityEndpoint
                 if (await ReplaceEntitySql.HolderOfHashAsync(connection, tx, info.Hash, entity_id) is { } holder)
                     return Errors.Conflict($"Duplicate of entity {holder}");
                 placed = files.Store(input.Image!, info.Hash, info.Extension);
-                updated = updated.WithMedia(info, now, placed);
+                updated = updated.WithMedia(info, now, placed, input.Image!.Md5);
             }
             var saved = await ReplaceEntitySql.UpdateAsync(connection, tx, updated);
             // The old file is set aside under the write lock and purged once the new row is durable;

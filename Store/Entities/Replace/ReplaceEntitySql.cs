@@ -18,7 +18,7 @@ static class ReplaceEntitySql
             UPDATE entities SET label = @Label, description = @Description, parent_id = @ParentId,
                 updated_date = @UpdatedDate, updated_by = @UpdatedBy, create_date = @CreateDate,
                 file_size = @FileSize, height = @Height, width = @Width, duration = @Duration, mime_type = @MimeType,
-                type = @Type, extension = @Extension, md5 = @Md5, file_path = @FilePath
+                type = @Type, extension = @Extension, md5 = @Md5, file_path = @FilePath, file_md5 = @FileMd5
             WHERE id = @Id
             RETURNING *
             """, e, tx);

@@ -26,6 +26,11 @@ public record Entity
     public string? Extension { get; init; }
     public string? Md5 { get; init; }
     public string? FilePath { get; init; }
+    /// <summary>
+    /// The plain MD5 of the stored file's bytes, for GET /entities/lookup (contract section 8). Not served: the
+    /// seed's keys are the entity's wire shape, and <see cref="Md5"/> already carries the content hash.
+    /// </summary>
+    [JsonIgnore] public string? FileMd5 { get; init; }
 
     /// <summary>
     /// Only the entity's own fields, as a plain Entity: ASP.NET writes a result by its runtime type,
@@ -33,10 +38,11 @@ public record Entity
     /// </summary>
     public Entity AsEntity() => new(this);
 
-    /// <summary>This entity holding the file described by <paramref name="info"/>, stored at <paramref name="filePath"/>;
+    /// <summary>This entity holding the file described by <paramref name="info"/>, stored at <paramref name="filePath"/> with the plain MD5 <paramref name="fileMd5"/>;
     /// a file without a capture time counts as created at <paramref name="uploadTime"/>.</summary>
-    public Entity WithMedia(MediaInfo info, long uploadTime, string filePath) => this with
+    public Entity WithMedia(MediaInfo info, long uploadTime, string filePath, string fileMd5) => this with
     {
+        FileMd5 = fileMd5,
         CreateDate = info.CaptureTime ?? uploadTime,
         FileSize = info.FileSize,
         Width = info.Width,

@@ -3,11 +3,16 @@ using Store.Http;
 
 namespace Store.Entities.Shared;
 
-/// <summary>The multipart fields of POST /entities and PUT /entities/{id} as the client sent them, before any parsing.</summary>
+/// <summary>The form fields of POST /entities and PUT /entities/{id} as the client sent them, before any parsing.</summary>
 public sealed record EntityForm(string? IsCollection, string? Label, string? Description, string? ParentId, UploadedFile? Image)
 {
+    /// <summary>
+    /// The file comes as <c>media_file</c> (today's CL SDKs) or <c>image</c> (the seed's name); when both are sent,
+    /// <c>media_file</c> is the one stored, as the later CL servers do (contract section 8).
+    /// </summary>
     public static EntityForm From(MultipartForm form) =>
-        new(form.Field("is_collection"), form.Field("label"), form.Field("description"), form.Field("parent_id"), form.File("image"));
+        new(form.Field("is_collection"), form.Field("label"), form.Field("description"), form.Field("parent_id"),
+            form.File("media_file") ?? form.File("image"));
 
     public bool Collection => FormValues.TryBool(IsCollection, out var value) && value;
     public long? Parent => FormValues.TryOptionalLong(ParentId, out var value) ? value : null;

@@ -13,7 +13,7 @@ public static class CreateJobEndpoint
     public static void MapCreateJob(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/compute/jobs/{task_type}", Handle)
             .RequireAccess(Access.Inference)
-            .DocumentsBody<CreateJobRequest>("multipart/form-data")
+            .DocumentsBody<CreateJobRequest>("multipart/form-data", "application/x-www-form-urlencoded")
             .WithName("CreateJob")
             .WithSummary("Create a compute job from uploaded and referenced files")
             .WithDescription("Uploads land in jobs/<job_id>/input/ (names cleaned of path parts); external files are referenced in place " +
@@ -59,13 +59,17 @@ public static class CreateJobEndpoint
                 """
                 INSERT INTO jobs (job_id, task_type, status, priority, progress, params, input_files, output_files,
                     created_at, updated_at, retry_count, created_by)
-                VALUES (@jobId, @taskType, 'pending', @priority, 0, @params, @inputs, '[]', @now, @now, 0, @createdBy)
+                VALUES (@jobId, @taskType, 'pending', @priority, 0,
+                    CASE WHEN @inputPath IS NULL OR json_type(@params, '$.input_path') IS NOT NULL THEN @params
+                         ELSE json_set(@params, '$.input_path', @inputPath) END,
+                    @inputs, '[]', @now, @now, 0, @createdBy)
                 RETURNING *
                 """,
                 new
                 {
                     jobId, taskType = task_type, priority = input.PriorityValue, @params = input.ParamsValue.GetRawText(),
                     inputs = JobJson.Text(files), now, createdBy = context.CallerId(),
+                    inputPath = JobFolders.FirstPath("input", files.Take(input.Uploads.Count).ToList()),
                 });
             signals.Changed();
             return TypedResults.Created($"/compute/jobs/{jobId}", row.ToJob());
@@ -77,12 +81,19 @@ public static class CreateJobEndpoint
         }
     }
 
-    /// <summary>No body or another content type (JSON, a urlencoded form…) means no files (400 below); a broken multipart body is a 400 too.</summary>
+    /// <summary>
+    /// No body or another content type (JSON, text…) means no inputs (400 below); a urlencoded form can still name
+    /// external files. A broken form body is a 400 too.
+    /// </summary>
     static async Task<MultipartForm?> ReadFormAsync(HttpRequest request, JobFolders folders, CancellationToken ct)
     {
-        if (!MultipartForm.IsMultipart(request)) return null;
+        if (!request.HasFormContentType) return null;
         try { return await MultipartForm.ReadAsync(request, folders.TempDir, ct); }
         catch (ClientError e) when (e.StatusCode == StatusCodes.Status422UnprocessableEntity)
+        {
+            throw new ClientError(StatusCodes.Status400BadRequest, e.Message);
+        }
+        catch (RequestShapeError e)
         {
             throw new ClientError(StatusCodes.Status400BadRequest, e.Message);
         }

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FluentValidation;
 using Store.Http;
 using Store.Jobs.Shared;
@@ -8,25 +10,59 @@ using Store.Jobs.Shared;
 namespace Store.Jobs.Create;
 
 /// <summary>The fields of POST /compute/jobs/{task_type} as sent, before any parsing.</summary>
-public sealed record CreateJobForm(string TaskType, string? Priority, string? Params, string? ExternalFiles, IReadOnlyList<UploadedFile> Uploads)
+/// <param name="ParamFields">
+/// Every other text field: the CL Python SDK's ComputeClient sends each task option as a form field of its own
+/// (contract section 8) instead of one <c>params</c> JSON object.
+/// </param>
+public sealed record CreateJobForm(
+    string TaskType, string? Priority, string? Params, string? ExternalFiles, IReadOnlyList<UploadedFile> Uploads,
+    IReadOnlyDictionary<string, string> ParamFields)
 {
+    /// <summary><c>upload_files</c> is the seed's field; <c>file</c> the CL Python SDK's.</summary>
+    static readonly string[] FileFields = ["upload_files", "file"];
+    static readonly HashSet<string> OwnFields = ["priority", "params", "external_files", .. FileFields];
+
     public static CreateJobForm From(string taskType, MultipartForm? form) => new(
         taskType,
         form?.Field("priority"),
         form?.Field("params"),
         form?.Field("external_files"),
-        form?.Files.Where(f => f.Field == "upload_files").ToList() ?? []);
+        form?.Files.Where(f => FileFields.Contains(f.Field)).ToList() ?? [],
+        form?.Fields.Where(f => !OwnFields.Contains(f.Key) && f.Value.Count > 0)
+            .ToDictionary(f => f.Key, f => f.Value[^1], StringComparer.Ordinal) ?? []);
 
     public int PriorityValue => string.IsNullOrWhiteSpace(Priority) ? 5 : int.Parse(Priority.Trim());
 
-    public JsonElement ParamsValue => string.IsNullOrWhiteSpace(Params) ? EmptyObject : JobJson.TryParse(Params)!.Value;
+    /// <summary>
+    /// The <c>params</c> object, with each separate field added where it names a key the object lacks. A field's
+    /// text is taken as the JSON number or boolean it spells (<c>width=256</c> is 256, as a JSON client would send
+    /// it), else as a string; an empty field is left out, since the SDK sends a Python None as "".
+    /// </summary>
+    public JsonElement ParamsValue
+    {
+        get
+        {
+            var merged = string.IsNullOrWhiteSpace(Params) ? new JsonObject() : JsonObject.Create(JobJson.TryParse(Params)!.Value)!;
+            foreach (var (name, text) in ParamFields)
+                if (text.Length > 0 && !merged.ContainsKey(name)) merged[name] = FieldValue(text);
+            return JsonSerializer.SerializeToElement(merged);
+        }
+    }
+
+    static JsonNode FieldValue(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed is "true" or "false") return JsonValue.Create(trimmed == "true");
+        if (long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return JsonValue.Create(whole);
+        if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real)) return JsonValue.Create(real);
+        return JsonValue.Create(text);
+    }
 
     public IReadOnlyList<ExternalFile> ExternalValue =>
         string.IsNullOrWhiteSpace(ExternalFiles) ? [] : ExternalFile.ListFrom(JobJson.TryParse(ExternalFiles)!.Value);
 
     public const string ReservedTaskType = "claim";
 
-    static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }
 
 /// <summary>One entry of <c>external_files</c>: a file the job reads in place, with the client's metadata.</summary>
@@ -82,10 +118,12 @@ public sealed class CreateJobRequest
 {
     [Description("Files to upload (any number)")]
     public IFormFileCollection? UploadFiles { get; init; }
+    [Description("Files to upload, as the CL Python SDK names the field (any number, beside upload_files)")]
+    public IFormFileCollection? File { get; init; }
     [Description("JSON array of {\"path\": \"/absolute/path\", \"metadata\": {...}}: stored files read in place")]
     public string? ExternalFiles { get; init; }
     [Description("0 to 10, default 5; 10 runs first"), Range(0, 10), DefaultValue(5)]
     public int? Priority { get; init; }
-    [Description("JSON object: the task's own options")]
+    [Description("JSON object: the task's own options. Any other form field is one option too (width=256), added where params lacks it")]
     public string? Params { get; init; }
 }

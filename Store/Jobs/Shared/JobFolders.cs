@@ -114,6 +114,14 @@ public sealed class JobFolders(StoreSettings settings)
     }
 
     /// <summary>
+    /// The job-relative path (<c>input/&lt;name&gt;</c>, <c>output/&lt;name&gt;</c>) of the first of <paramref name="files"/>,
+    /// which the jobs keep in params as input_path and output_path the way the CL compute service reports them
+    /// (the Python SDK reads params.output_path); null when there is none.
+    /// </summary>
+    public static string? FirstPath(string folder, IReadOnlyList<JobFile> files) =>
+        files.Count == 0 ? null : $"{folder}/{files[0].Filename}";
+
+    /// <summary>
     /// The last path part of a client's file name (either slash), without control characters;
     /// never empty, "." or "..". Clients cannot pick where a file lands.
     /// </summary>

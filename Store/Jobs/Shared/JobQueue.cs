@@ -142,9 +142,11 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
                 var row = await connection.QuerySingleAsync<JobRow>(
                     """
                     UPDATE jobs SET status = 'completed', progress = 100, output_files = @files, task_output = @output,
-                        completed_at = @now, updated_at = @now, lease_expires_at = NULL, error_message = NULL
+                        completed_at = @now, updated_at = @now, lease_expires_at = NULL, error_message = NULL,
+                        params = CASE WHEN @outputPath IS NULL OR json_type(params, '$.output_path') IS NOT NULL THEN params
+                                      ELSE json_set(params, '$.output_path', @outputPath) END
                     WHERE job_id = @jobId RETURNING *
-                    """, new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText() }, tx);
+                    """, new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText(), outputPath = JobFolders.FirstPath("output", files) }, tx);
                 return new ReportOutcome(ReportStatus.Ok, row.ToJob());
             }, ct);
             if (outcome.Status != ReportStatus.Ok) DeleteAll(placed);

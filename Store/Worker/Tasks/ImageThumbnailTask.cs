@@ -5,7 +5,8 @@ namespace Store.Worker.Tasks;
 
 /// <summary>
 /// image_thumbnail: params <c>size</c> (longest side, 16-4096, default 256), <c>format</c> (default jpeg) and
-/// <c>quality</c> (default 85). Smaller images are not enlarged. Each input becomes <c>&lt;name&gt;_thumb.&lt;ext&gt;</c>.
+/// <c>quality</c> (default 85); <c>width</c> and <c>height</c> (what the CL SDK's media_thumbnail sends) bound the box
+/// instead, each defaulting to size. Smaller images are not enlarged. Each input becomes <c>&lt;name&gt;_thumb.&lt;ext&gt;</c>.
 /// </summary>
 public sealed class ImageThumbnailTask : IComputeTask
 {
@@ -16,6 +17,8 @@ public sealed class ImageThumbnailTask : IComputeTask
     public async Task<JsonObject> RunAsync(TaskContext context, CancellationToken ct)
     {
         var size = TaskParams.Int(context.Params, "size", 16, 4096) ?? DefaultSize;
+        var width = TaskParams.Int(context.Params, "width", 16, 4096) ?? size;
+        var height = TaskParams.Int(context.Params, "height", 16, 4096) ?? size;
         var quality = TaskParams.Int(context.Params, "quality", 1, 100) ?? 85;
         var target = ImageFiles.Encoder(TaskParams.String(context.Params, "format") ?? "jpeg", quality);
 
@@ -26,9 +29,9 @@ public sealed class ImageThumbnailTask : IComputeTask
             var (image, _) = await ImageFiles.LoadAsync(input, ct);
             using (image)
             {
-                if (image.Width > size || image.Height > size)
+                if (image.Width > width || image.Height > height)
                 {
-                    var fit = ImageFiles.Fit(new SixLabors.ImageSharp.Size(image.Width, image.Height), size, size);
+                    var fit = ImageFiles.Fit(new SixLabors.ImageSharp.Size(image.Width, image.Height), width, height);
                     image.Mutate(x => x.Resize(fit));
                 }
                 files.Add(await ImageFiles.SaveAsync(image, input, context.OutputDir, "_thumb", target, ct));
