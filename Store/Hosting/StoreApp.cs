@@ -6,6 +6,7 @@ using Scalar.AspNetCore;
 using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
+using Store.Events;
 using Store.Http;
 using Store.Jobs.Shared;
 using Store.Media;
@@ -41,6 +42,7 @@ public static class StoreApp
         builder.Services.AddSingleton<IMediaInspector, MediaInspector>();
         builder.Services.AddSingleton<EntityFiles>();
         builder.Services.AddStoreAuth();
+        builder.Services.AddStoreEvents(settings);
         builder.Services.AddJobs();
         builder.Services.AddBuiltinWorker(settings);
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -210,6 +210,16 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         return rows.Select(r => new LiveWorker(JsonSerializer.Deserialize<string[]>(r.Capabilities) ?? [], r.IdleCount)).ToList();
     }
 
+    /// <summary>Every row of the workers table, live or not, as last heard (<see cref="WorkerBeat.At"/> is its last_seen).</summary>
+    public async Task<IReadOnlyList<WorkerBeat>> WorkersAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(string WorkerId, string Capabilities, int IdleCount, long LastSeen)>(
+            "SELECT worker_id, capabilities, idle_count, last_seen FROM workers");
+        return rows.Select(r => new WorkerBeat(r.WorkerId, JsonSerializer.Deserialize<string[]>(r.Capabilities) ?? [], r.IdleCount, r.LastSeen))
+            .ToList();
+    }
+
     /// <summary>A worker that stops cleanly says so, so it stops counting at once.</summary>
     public Task ForgetWorkerAsync(string workerId, CancellationToken ct) =>
         WriteAsync(async (connection, tx, changes) =>
