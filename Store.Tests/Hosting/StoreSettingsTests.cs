@@ -88,6 +88,10 @@ public sealed class StoreSettingsTests
     [InlineData("PORT", "http")]
     [InlineData("MAX_UPLOAD_BYTES", "-5")]
     [InlineData("JOB_RETENTION_DAYS", "-1")]
+    [InlineData("MQTT_PORT", "0")]
+    [InlineData("MQTT_PORT", "mqtt")]
+    [InlineData("MQTT_BROKER", "mqtt://localhost:1883")]
+    [InlineData("MQTT_BROKER", "local host")]
     public void Bad_values_name_their_variable(string name, string value)
     {
         var error = Assert.Throws<SettingsException>(() => From((name, value)));
@@ -119,5 +123,17 @@ public sealed class StoreSettingsTests
     {
         var s = From(("JOB_EXTERNAL_ROOTS", $"/mnt/Photos, 2024{Path.PathSeparator}/mnt/a;b"));
         Assert.Equal(["/mnt/Photos, 2024", "/mnt/a;b"], s.JobExternalRoots);
+    }
+
+    [Fact]
+    public void Mqtt_is_off_until_a_broker_is_named_and_its_port_defaults_to_1883()
+    {
+        var off = From();
+        Assert.Null(off.MqttBroker);
+        Assert.Equal(1883, off.MqttPort);
+        Assert.Null(From(("MQTT_BROKER", "  ")).MqttBroker);
+
+        var on = From(("MQTT_BROKER", " broker.lan "), ("MQTT_PORT", "1884"));
+        Assert.Equal(("broker.lan", 1884), (on.MqttBroker, on.MqttPort));
     }
 }

@@ -7,6 +7,7 @@ using Store.Auth;
 using Store.Data;
 using Store.Entities.Lookup;
 using Store.Entities.Shared;
+using Store.Events;
 using Store.Http;
 using Store.Jobs.Shared;
 using Store.Media;
@@ -44,6 +45,7 @@ public static class StoreApp
         builder.Services.AddSingleton<FileMd5Backfill>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FileMd5Backfill>());
         builder.Services.AddStoreAuth();
+        builder.Services.AddStoreEvents(settings);
         builder.Services.AddJobs();
         builder.Services.AddBuiltinWorker(settings);
         builder.Services.ConfigureHttpJsonOptions(o =>

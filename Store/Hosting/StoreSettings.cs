@@ -19,6 +19,9 @@ public sealed record StoreSettings
     public int JobRetentionDays { get; init; } = 7;
     public IReadOnlyList<string> JobExternalRoots { get; init; } = [];
     public long MaxUploadBytes { get; init; } = 20L * 1024 * 1024 * 1024;
+    /// <summary>The MQTT broker's host; events are published only when it is set.</summary>
+    public string? MqttBroker { get; init; }
+    public int MqttPort { get; init; } = 1883;
 
     public string JobsDir => Path.Combine(ServerDir, "jobs");
 
@@ -51,7 +54,19 @@ public sealed record StoreSettings
                 .Select(p => Path.GetFullPath(ExpandHome(p)))
                 .ToArray(),
             MaxUploadBytes = Long(env, "MAX_UPLOAD_BYTES", 20L * 1024 * 1024 * 1024),
+            MqttBroker = Broker(env("MQTT_BROKER")),
+            MqttPort = Int(env, "MQTT_PORT", 1883, 1, 65535),
         };
+    }
+
+    /// <summary>A host name or address; a URL is refused rather than half-read, since its port would compete with MQTT_PORT.</summary>
+    static string? Broker(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var host = raw.Trim();
+        return host.Contains("://") || host.Contains('/') || host.Any(char.IsWhiteSpace)
+            ? throw new SettingsException($"MQTT_BROKER must be a host name or address (e.g. localhost), not '{raw}'; the port goes in MQTT_PORT.")
+            : host;
     }
 
     /// <summary>Accepts a plain path or the seed's SQLAlchemy-style <c>sqlite:///path</c>.</summary>

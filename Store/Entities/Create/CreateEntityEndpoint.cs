@@ -67,6 +67,7 @@ public static class CreateEntityEndpoint
             }
             var created = await CreateEntitySql.InsertAsync(connection, tx, entity);
             await tx.CommitAsync(ct);
+            Events.ItemEvents.Stored(context, created);
             return TypedResults.Created($"/entities/{created.Id}", created);
         }
         catch

@@ -70,6 +70,7 @@ public static class ReplaceEntityEndpoint
             try { await tx.CommitAsync(ct); }
             catch { removal?.Undo(); throw; }
             removal?.Complete();
+            if (info is not null) Events.ItemEvents.Stored(context, saved);
             return TypedResults.Ok(saved);
         }
         catch

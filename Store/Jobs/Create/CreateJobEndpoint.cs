@@ -1,7 +1,5 @@
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
-using Store.Data;
 using Store.Http;
 using Store.Jobs.Shared;
 using Store.Media;
@@ -20,7 +18,7 @@ public static class CreateJobEndpoint
                              "and must lie inside MEDIA_STORAGE_DIR or JOB_EXTERNAL_ROOTS. Every input error answers 400.");
 
     public static async Task<Results<Created<Job>, BadRequest<ErrorBody>>> Handle(
-        string task_type, HttpContext context, Db db, JobFolders folders, JobSignals signals, TimeProvider clock, CancellationToken ct)
+        string task_type, HttpContext context, JobQueue queue, JobFolders folders, CancellationToken ct)
     {
         await using var form = await ReadFormAsync(context.Request, folders, ct);
         var input = CreateJobForm.From(task_type, form);
@@ -53,26 +51,10 @@ public static class CreateJobEndpoint
                 files.Add(new JobFile(name, folders.ExternalPath(resolved), new FileInfo(resolved).Length, hash, external.Metadata));
             }
 
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            await using var connection = await db.OpenAsync(ct);
-            var row = await connection.QuerySingleAsync<JobRow>(
-                """
-                INSERT INTO jobs (job_id, task_type, status, priority, progress, params, input_files, output_files,
-                    created_at, updated_at, retry_count, created_by)
-                VALUES (@jobId, @taskType, 'pending', @priority, 0,
-                    CASE WHEN @inputPath IS NULL OR json_type(@params, '$.input_path') IS NOT NULL THEN @params
-                         ELSE json_set(@params, '$.input_path', @inputPath) END,
-                    @inputs, '[]', @now, @now, 0, @createdBy)
-                RETURNING *
-                """,
-                new
-                {
-                    jobId, taskType = task_type, priority = input.PriorityValue, @params = input.ParamsValue.GetRawText(),
-                    inputs = JobJson.Text(files), now, createdBy = context.CallerId(),
-                    inputPath = JobFolders.FirstPath("input", files.Take(input.Uploads.Count).ToList()),
-                });
-            signals.Changed();
-            return TypedResults.Created($"/compute/jobs/{jobId}", row.ToJob());
+            var inputPath = JobFolders.FirstPath("input", files.Take(input.Uploads.Count).ToList());
+            var job = await queue.AddAsync(jobId, task_type, input.PriorityValue, input.ParamsValue.GetRawText(), files,
+                inputPath, context.CallerId(), ct);
+            return TypedResults.Created($"/compute/jobs/{jobId}", job);
         }
         catch
         {

@@ -23,12 +23,42 @@ public sealed record OutputUpload(string FileName, string TempPath);
 /// <summary>
 /// The queue's write side and the workers table, shared by the HTTP worker endpoints and the built-in
 /// worker so both take exactly the same path. Every operation first returns lapsed leases to the queue, so a
-/// short lease is honoured on the next call, not only at the next sweep.
+/// short lease is honoured on the next call, not only at the next sweep. Writes pass one at a time through a
+/// gate that also covers telling the <see cref="IQueueListener"/>s, so they hear changes in commit order.
 /// </summary>
-public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, JobSignals signals, JobFolders folders)
+public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, JobSignals signals, JobFolders folders,
+    IEnumerable<IQueueListener> listeners, ILogger<JobQueue> log)
 {
+    // SQLite takes writers one at a time anyway; holding the gate to the end of the notices keeps a claim's
+    // "processing" from overtaking the "pending" of the commit just before it.
+    readonly SemaphoreSlim _gate = new(1, 1);
+    readonly IQueueListener[] _listeners = listeners.ToArray();
+
     long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
     long LeaseUntil(long now) => now + settings.JobLeaseSeconds * 1000L;
+
+    /// <summary>Adds a pending job whose input files are in place.</summary>
+    /// <param name="inputPath">The job-relative path of the first upload, kept in params as input_path unless they name one.</param>
+    public Task<Job> AddAsync(string jobId, string taskType, int priority, string parameters, IReadOnlyList<JobFile> inputs,
+        string? inputPath, string? createdBy, CancellationToken ct)
+    {
+        var now = Now();
+        return WriteAsync(async (connection, tx, changes) =>
+        {
+            var row = await connection.QuerySingleAsync<JobRow>(
+                """
+                INSERT INTO jobs (job_id, task_type, status, priority, progress, params, input_files, output_files,
+                    created_at, updated_at, retry_count, created_by)
+                VALUES (@jobId, @taskType, 'pending', @priority, 0,
+                    CASE WHEN @inputPath IS NULL OR json_type(@parameters, '$.input_path') IS NOT NULL THEN @parameters
+                         ELSE json_set(@parameters, '$.input_path', @inputPath) END,
+                    @inputs, '[]', @now, @now, 0, @createdBy)
+                RETURNING *
+                """, new { jobId, taskType, priority, parameters, inputs = JobJson.Text(inputs), inputPath, now, createdBy }, tx);
+            changes.Jobs.Add(row);
+            return row.ToJob();
+        }, ct);
+    }
 
     /// <summary>Claims the best pending job of <paramref name="taskTypes"/>, waiting up to <paramref name="wait"/> for one to come.</summary>
     public async Task<Job?> ClaimAsync(string workerId, IReadOnlyList<string> taskTypes, TimeSpan wait, CancellationToken ct)
@@ -50,9 +80,9 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
     async Task<Job?> TryClaimAsync(string workerId, IReadOnlyList<string> taskTypes, CancellationToken ct)
     {
         var now = Now();
-        var (row, expired) = await WriteAsync(async (connection, tx) =>
+        var row = await WriteAsync(async (connection, tx, changes) =>
         {
-            var expired = await ExpireAsync(connection, tx, now);
+            changes.Jobs.AddRange(await ExpireAsync(connection, tx, now));
             await RenewAsync(connection, tx, workerId, now);
             // One statement picks and takes the job: SQLite runs it under the write lock, so two
             // claims can never both see the same pending row.
@@ -65,46 +95,42 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
                   AND status = 'pending'
                 RETURNING *
                 """, new { workerId, now, lease = LeaseUntil(now), taskTypes }, tx);
-            return (claimed, expired);
+            if (claimed is not null) changes.Jobs.Add(claimed);
+            return claimed;
         }, ct);
-        if (row is not null || expired > 0) signals.Changed();
         return row?.ToJob();
     }
 
     public async Task<ReportOutcome> ProgressAsync(string jobId, string workerId, int progress, CancellationToken ct)
     {
         var now = Now();
-        var outcome = await WriteAsync(async (connection, tx) =>
+        return await WriteAsync(async (connection, tx, changes) =>
         {
-            await ExpireAsync(connection, tx, now);
+            changes.Jobs.AddRange(await ExpireAsync(connection, tx, now));
             await RenewAsync(connection, tx, workerId, now);
             var row = await connection.QuerySingleOrDefaultAsync<JobRow>(
                 $"""
                 UPDATE jobs SET progress = @progress, updated_at = @now
                 WHERE job_id = @jobId AND {HeldBy} RETURNING *
                 """, new { jobId, workerId, now, progress }, tx);
-            return row is not null ? new ReportOutcome(ReportStatus.Ok, row.ToJob()) : await RefusalAsync(connection, tx, jobId);
+            return await OutcomeAsync(connection, tx, jobId, row, changes);
         }, ct);
-        signals.Changed();
-        return outcome;
     }
 
     public async Task<ReportOutcome> FailAsync(string jobId, string workerId, string? message, CancellationToken ct)
     {
         var now = Now();
-        var outcome = await WriteAsync(async (connection, tx) =>
+        return await WriteAsync(async (connection, tx, changes) =>
         {
-            await ExpireAsync(connection, tx, now);
+            changes.Jobs.AddRange(await ExpireAsync(connection, tx, now));
             var row = await connection.QuerySingleOrDefaultAsync<JobRow>(
                 $"""
                 UPDATE jobs SET status = 'failed', error_message = @message, completed_at = @now, updated_at = @now,
                     lease_expires_at = NULL
                 WHERE job_id = @jobId AND {HeldBy} RETURNING *
                 """, new { jobId, workerId, now, message = string.IsNullOrWhiteSpace(message) ? "Task failed" : message }, tx);
-            return row is not null ? new ReportOutcome(ReportStatus.Ok, row.ToJob()) : await RefusalAsync(connection, tx, jobId);
+            return await OutcomeAsync(connection, tx, jobId, row, changes);
         }, ct);
-        signals.Changed();
-        return outcome;
     }
 
     /// <summary>
@@ -121,9 +147,9 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         var placed = new List<string>();
         try
         {
-            var outcome = await WriteAsync(async (connection, tx) =>
+            var outcome = await WriteAsync(async (connection, tx, changes) =>
             {
-                await ExpireAsync(connection, tx, now);
+                changes.Jobs.AddRange(await ExpireAsync(connection, tx, now));
                 var held = await connection.ExecuteScalarAsync<long>(
                     $"SELECT count(*) FROM jobs WHERE job_id = @jobId AND {HeldBy}", new { jobId, workerId, now }, tx);
                 if (held == 0) return await RefusalAsync(connection, tx, jobId);
@@ -147,10 +173,10 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
                                       ELSE json_set(params, '$.output_path', @outputPath) END
                     WHERE job_id = @jobId RETURNING *
                     """, new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText(), outputPath = JobFolders.FirstPath("output", files) }, tx);
+                changes.Jobs.Add(row);
                 return new ReportOutcome(ReportStatus.Ok, row.ToJob());
             }, ct);
             if (outcome.Status != ReportStatus.Ok) DeleteAll(placed);
-            signals.Changed();
             return outcome;
         }
         catch
@@ -164,9 +190,9 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
     public async Task<long> HeartbeatAsync(string workerId, IReadOnlyList<string> capabilities, int idleCount, CancellationToken ct)
     {
         var now = Now();
-        var expired = await WriteAsync(async (connection, tx) =>
+        await WriteAsync(async (connection, tx, changes) =>
         {
-            var expired = await ExpireAsync(connection, tx, now);
+            changes.Jobs.AddRange(await ExpireAsync(connection, tx, now));
             await connection.ExecuteAsync(
                 """
                 INSERT INTO workers (worker_id, capabilities, idle_count, last_seen) VALUES (@workerId, @capabilities, @idleCount, @now)
@@ -174,9 +200,9 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
                     last_seen = excluded.last_seen
                 """, new { workerId, capabilities = JobJson.Text(capabilities), idleCount, now }, tx);
             await RenewAsync(connection, tx, workerId, now);
-            return expired;
+            changes.Beat = new WorkerBeat(workerId, capabilities, idleCount, now);
+            return true;
         }, ct);
-        if (expired > 0) signals.Changed();
         return now + settings.WorkerTtlSeconds * 1000L;
     }
 
@@ -190,12 +216,24 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         return rows.Select(r => new LiveWorker(JsonSerializer.Deserialize<string[]>(r.Capabilities) ?? [], r.IdleCount)).ToList();
     }
 
-    /// <summary>A worker that stops cleanly says so, so it stops counting at once.</summary>
-    public async Task ForgetWorkerAsync(string workerId, CancellationToken ct)
+    /// <summary>Every row of the workers table, live or not, as last heard (<see cref="WorkerBeat.At"/> is its last_seen).</summary>
+    public async Task<IReadOnlyList<WorkerBeat>> WorkersAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync("DELETE FROM workers WHERE worker_id = @workerId", new { workerId });
+        var rows = await connection.QueryAsync<(string WorkerId, string Capabilities, int IdleCount, long LastSeen)>(
+            "SELECT worker_id, capabilities, idle_count, last_seen FROM workers");
+        return rows.Select(r => new WorkerBeat(r.WorkerId, JsonSerializer.Deserialize<string[]>(r.Capabilities) ?? [], r.IdleCount, r.LastSeen))
+            .ToList();
     }
+
+    /// <summary>A worker that stops cleanly says so, so it stops counting at once.</summary>
+    public Task ForgetWorkerAsync(string workerId, CancellationToken ct) =>
+        WriteAsync(async (connection, tx, changes) =>
+        {
+            if (await connection.ExecuteAsync("DELETE FROM workers WHERE worker_id = @workerId", new { workerId }, tx) > 0)
+                changes.Left = workerId;
+            return true;
+        }, ct);
 
     /// <summary>
     /// A worker row is deleted once its worker has been silent for this many WORKER_TTL_SECONDS. It stopped counting
@@ -216,16 +254,19 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
     public async Task<int> ExpireLeasesAsync(CancellationToken ct)
     {
         var now = Now();
-        var expired = await WriteAsync((connection, tx) => ExpireAsync(connection, tx, now), ct);
-        if (expired > 0) signals.Changed();
-        return expired;
+        return await WriteAsync(async (connection, tx, changes) =>
+        {
+            changes.Jobs.AddRange(await ExpireAsync(connection, tx, now));
+            return changes.Jobs.Count;
+        }, ct);
     }
 
     /// <summary>The job is held by the worker and its lease has not lapsed.</summary>
     const string HeldBy = "status = 'processing' AND worker_id = @workerId AND lease_expires_at > @now";
 
-    Task<int> ExpireAsync(IDbConnection connection, IDbTransaction tx, long now) =>
-        connection.ExecuteAsync(
+    /// <summary>Returns lapsed leases to the queue (or fails their jobs) and answers the jobs as they now are.</summary>
+    Task<IEnumerable<JobRow>> ExpireAsync(IDbConnection connection, IDbTransaction tx, long now) =>
+        connection.QueryAsync<JobRow>(
             """
             UPDATE jobs SET
                 status = CASE WHEN retry_count >= @maxRetries THEN 'failed' ELSE 'pending' END,
@@ -240,6 +281,7 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
                 lease_expires_at = NULL,
                 updated_at = @now
             WHERE status = 'processing' AND lease_expires_at <= @now
+            RETURNING *
             """, new { now, maxRetries = settings.JobMaxRetries }, tx);
 
     /// <summary>Whatever a worker says shows it is alive: its live leases run on, and it counts as heard.</summary>
@@ -251,18 +293,70 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         await connection.ExecuteAsync("UPDATE workers SET last_seen = @now WHERE worker_id = @workerId", new { workerId, now }, tx);
     }
 
+    static async Task<ReportOutcome> OutcomeAsync(IDbConnection connection, IDbTransaction tx, string jobId, JobRow? row, Changes changes)
+    {
+        if (row is null) return await RefusalAsync(connection, tx, jobId);
+        changes.Jobs.Add(row);
+        return new ReportOutcome(ReportStatus.Ok, row.ToJob());
+    }
+
     static async Task<ReportOutcome> RefusalAsync(IDbConnection connection, IDbTransaction tx, string jobId) =>
         await JobSql.GetAsync(connection, tx, jobId) is { } row
             ? new ReportOutcome(ReportStatus.NotHolder, row.ToJob())
             : new ReportOutcome(ReportStatus.NotFound);
 
-    async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    /// <summary>What one write transaction changed; told only once it is committed.</summary>
+    sealed class Changes
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var result = await work(connection, tx);
-        await tx.CommitAsync(ct);
-        return result;
+        public List<JobRow> Jobs { get; } = [];
+        public WorkerBeat? Beat { get; set; }
+        public string? Left { get; set; }
+    }
+
+    /// <summary>
+    /// Runs one write transaction through the gate; once it is committed, and before the gate opens, wakes the
+    /// waiters when jobs changed and tells the listeners each change.
+    /// </summary>
+    async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Changes, Task<T>> work, CancellationToken ct)
+    {
+        var changes = new Changes();
+        await _gate.WaitAsync(ct);
+        try
+        {
+            T result;
+            await using (var connection = await db.OpenAsync(ct))
+            await using (var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
+            {
+                result = await work(connection, tx, changes);
+                await tx.CommitAsync(ct);
+            }
+            if (changes.Jobs.Count > 0) signals.Changed();
+            Tell(changes);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    void Tell(Changes changes)
+    {
+        if (_listeners.Length == 0) return;
+        var jobs = changes.Jobs.Select(row => row.ToJob()).ToList();
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                foreach (var job in jobs) listener.JobChanged(job);
+                if (changes.Beat is { } beat) listener.WorkerHeard(beat);
+                if (changes.Left is { } left) listener.WorkerLeft(left);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "A queue listener failed; the change itself is committed");
+            }
+        }
     }
 
     static void DeleteAll(IEnumerable<string> paths)

@@ -1,0 +1,47 @@
+using Store.Hosting;
+using Store.Jobs.Shared;
+
+namespace Store.Events;
+
+/// <summary>
+/// A worker lapses by saying nothing, so something must look: a few times per WORKER_TTL_SECONDS this clears the
+/// retained presence of every worker that stopped counting. At start it announces the workers the table still
+/// counts and clears the others, whose presence a previous run may have left at the broker.
+/// </summary>
+public sealed class WorkerLapseWatch(JobQueue queue, QueueToMqtt presence, StoreSettings settings, TimeProvider clock,
+    ILogger<WorkerLapseWatch> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var every = TimeSpan.FromSeconds(Math.Clamp(settings.WorkerTtlSeconds / 4.0, 0.25, 5));
+        using var timer = new PeriodicTimer(every, clock);
+        var started = false;
+        do
+        {
+            try
+            {
+                var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+                var workers = await queue.WorkersAsync(stoppingToken);
+                var live = workers.Where(w => w.At > now - settings.WorkerTtlSeconds * 1000L).ToList();
+                if (!started)
+                {
+                    foreach (var worker in live) presence.WorkerHeard(worker);
+                    foreach (var worker in workers.Except(live)) presence.ClearUnheard(worker.WorkerId);
+                    started = true;
+                }
+                presence.Lapse(live.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal), now);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                log.LogError(e, "Checking for lapsed workers failed; trying again at the next tick");
+            }
+        } while (await WaitAsync(timer, stoppingToken));
+    }
+
+    static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try { return await timer.WaitForNextTickAsync(ct); }
+        catch (OperationCanceledException) { return false; }
+    }
+}
