@@ -6,6 +6,7 @@ using Store.Entities.FileDelivery;
 using Store.Entities.Get;
 using Store.Entities.List;
 using Store.Entities.Patch;
+using Store.Entities.Preview;
 using Store.Entities.Replace;
 using Store.Entities.Versions;
 using Store.Admin.JobsCleanup;
@@ -36,6 +37,7 @@ public static class Routes
         entities.MapListEntities();
         entities.MapGetEntity();
         entities.MapEntityFile();
+        entities.MapEntityPreview();
         entities.MapCreateEntity();
         entities.MapReplaceEntity();
         entities.MapPatchEntity();

@@ -40,6 +40,7 @@ public static class StoreApp
         builder.Services.AddSingleton<FfProbe>();
         builder.Services.AddSingleton<IMediaInspector, MediaInspector>();
         builder.Services.AddSingleton<EntityFiles>();
+        builder.Services.AddEntityPreviews();
         builder.Services.AddStoreAuth();
         builder.Services.AddJobs();
         builder.Services.AddBuiltinWorker(settings);

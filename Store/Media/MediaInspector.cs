@@ -15,7 +15,7 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaTo
 
         // Decoding pixels and ExifTool's read are most of an upload's work: they run side by side.
         var pixels = sniffed is { IsImage: true } && sniffed.MimeType != "image/tiff" && PixelHash.CanDecode(path, sniffed.MimeType)
-            ? Task.Run(() => PixelHash.Compute(path, sniffed.MimeType, options.MaxDecodedBytes, ct), ct)
+            ? Task.Run(() => DecodeImage(path, sniffed.MimeType, ct), ct)
             : null;
         ExifFacts facts;
         try
@@ -73,14 +73,25 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaTo
     static bool IsBinaryMedia(string mime) =>
         ContentType.TypeOf(mime) is "image" or "video" or "audio" && !mime.Contains("svg") && !mime.Contains("xml");
 
-    async Task<MediaInfo> ImageAsync(string path, MediaInfo info, Task<(string Hash, int Width, int Height)>? pixels, bool sniffed, ExifFacts facts, CancellationToken ct)
+    /// <summary>The pixel hash, and the small preview from the same decoded pixels (the large one is made later: see PreviewBackfill).</summary>
+    Decoded DecodeImage(string path, string mimeType, CancellationToken ct)
+    {
+        PreviewSet? previews = null;
+        var (hash, width, height) = PixelHash.Compute(path, mimeType, options.MaxDecodedBytes, ct,
+            image => previews = PreviewImages.Make(image, large: false));
+        return new Decoded(hash, width, height, previews);
+    }
+
+    sealed record Decoded(string Hash, int Width, int Height, PreviewSet? Previews);
+
+    async Task<MediaInfo> ImageAsync(string path, MediaInfo info, Task<Decoded>? pixels, bool sniffed, ExifFacts facts, CancellationToken ct)
     {
         if (pixels is null && PixelHash.CanDecode(path, info.MimeType))
-            pixels = Task.Run(() => PixelHash.Compute(path, info.MimeType, options.MaxDecodedBytes, ct), ct);
+            pixels = Task.Run(() => DecodeImage(path, info.MimeType, ct), ct);
         if (pixels is not null)
         {
-            var (hash, width, height) = await pixels;
-            return info with { Hash = hash, Width = width, Height = height };
+            var decoded = await pixels;
+            return info with { Hash = decoded.Hash, Width = decoded.Width, Height = decoded.Height, Previews = decoded.Previews };
         }
         // HEIC, AVIF and raw files are beyond ImageSharp: ExifTool must at least find their size,
         // and their bytes are the identity (a re-save with other metadata is not seen as a duplicate).

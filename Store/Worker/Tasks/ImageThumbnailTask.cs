@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SixLabors.ImageSharp.Processing;
+using Store.Media;
 
 namespace Store.Worker.Tasks;
 
@@ -26,11 +27,8 @@ public sealed class ImageThumbnailTask : IComputeTask
             var (image, _) = await ImageFiles.LoadAsync(input, ct);
             using (image)
             {
-                if (image.Width > size || image.Height > size)
-                {
-                    var fit = ImageFiles.Fit(new SixLabors.ImageSharp.Size(image.Width, image.Height), size, size);
-                    image.Mutate(x => x.Resize(fit));
-                }
+                // The entity previews' resize (Store/Media/Thumbnail): fit the long edge, never enlarge.
+                image.Mutate(x => x.Shrink(size));
                 files.Add(await ImageFiles.SaveAsync(image, input, context.OutputDir, "_thumb", target, ct));
             }
             await context.FileDoneAsync(i + 1);
