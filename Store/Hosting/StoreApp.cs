@@ -38,6 +38,7 @@ public static class StoreApp
         builder.Services.AddSingleton<ExifToolPool>();
         builder.Services.AddSingleton<ExifToolReader>();
         builder.Services.AddSingleton<FfProbe>();
+        builder.Services.AddSingleton<VideoFrames>();
         builder.Services.AddSingleton<IMediaInspector, MediaInspector>();
         builder.Services.AddSingleton<EntityFiles>();
         builder.Services.AddEntityPreviews();

@@ -5,7 +5,7 @@ namespace Store.Media;
 /// where ExifTool has none), and the content hash that is the entity's identity — decoded pixels
 /// for images, key-frame packets for videos, the bytes for everything else.
 /// </summary>
-public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaToolOptions options) : IMediaInspector
+public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, VideoFrames frames, MediaToolOptions options, ILogger<MediaInspector> log) : IMediaInspector
 {
     public async Task<MediaInfo> InspectAsync(string path, CancellationToken ct)
     {
@@ -108,14 +108,36 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaTo
             if (probe.HasAudio) return await AudioInContainerAsync(path, info, probe, ct);
             throw new MediaRejectedException($"The file looks like a video ({info.MimeType}) but cannot be decoded{(probe.Error is null ? "" : ": " + probe.Error)}");
         }
+        // The preview's frame is taken while ffprobe reads every key frame for the hash.
+        var previews = VideoPreviewsAsync(path, info.Duration ?? probe.Duration, ct);
         var hash = await ffprobe.KeyFrameHashAsync(path, info.FileSize, ct) ?? await FileHash.Sha512Async(path, ct);
         return info with
         {
             Hash = hash,
+            Previews = await previews,
             Width = info.Width ?? probe.Width,
             Height = info.Height ?? probe.Height,
             Duration = info.Duration ?? probe.Duration,
         };
+    }
+
+    /// <summary>
+    /// Both previews of a video (the frame is decoded anyway, and a second ffmpeg run later would cost more than the
+    /// large one's encoding). A preview is derived data: a video ffmpeg gives no frame of, or a hung ffmpeg, is stored
+    /// without one, and a request for it or the backfill tries again.
+    /// </summary>
+    async Task<PreviewSet?> VideoPreviewsAsync(string path, double? duration, CancellationToken ct)
+    {
+        try
+        {
+            using var frame = await frames.GrabAsync(path, duration, ct);
+            return frame is null ? null : PreviewImages.Make(frame, large: true, orient: false);
+        }
+        catch (MediaToolException e)
+        {
+            log.LogWarning("No preview for the video being uploaded: {Reason}", e.Message);
+            return null;
+        }
     }
 
     /// <summary>An MP4 or Matroska file with sound only is audio (M4A, WebM audio, MKA).</summary>
