@@ -20,6 +20,8 @@ public static class StoreApp
     static StoreApp()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Before anything touches NetVips or opens SQLite (see LibVips: its modules must not bring in another SQLite).
+        LibVips.Load();
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : Naming.Snake(member.Name);
     }
 

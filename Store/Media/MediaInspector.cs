@@ -14,7 +14,7 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, VideoFr
         var sniffed = ContentSniffer.Sniff(head, wholeFile: size <= head.Length);
 
         // Decoding pixels and ExifTool's read are most of an upload's work: they run side by side.
-        var pixels = sniffed is { IsImage: true } && sniffed.MimeType != "image/tiff" && PixelHash.CanDecode(path, sniffed.MimeType)
+        var pixels = sniffed is { IsImage: true } && sniffed.MimeType != "image/tiff" && Decodes(path, sniffed.MimeType)
             ? Task.Run(() => DecodeImage(path, sniffed.MimeType, ct), ct)
             : null;
         ExifFacts facts;
@@ -73,12 +73,16 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, VideoFr
     static bool IsBinaryMedia(string mime) =>
         ContentType.TypeOf(mime) is "image" or "video" or "audio" && !mime.Contains("svg") && !mime.Contains("xml");
 
+    /// <summary>ImageSharp decodes what it did before libvips came (so stored hashes stay as they are); libvips the rest.</summary>
+    static bool Decodes(string path, string mimeType) => PixelHash.CanDecode(path, mimeType) || VipsPixels.Handles(path, mimeType);
+
     /// <summary>The pixel hash, and the small preview from the same decoded pixels (the large one is made later: see PreviewBackfill).</summary>
     Decoded DecodeImage(string path, string mimeType, CancellationToken ct)
     {
         PreviewSet? previews = null;
-        var (hash, width, height) = PixelHash.Compute(path, mimeType, options.MaxDecodedBytes, ct,
-            image => previews = PreviewImages.Make(image, large: false));
+        var (hash, width, height) = PixelHash.CanDecode(path, mimeType)
+            ? PixelHash.Compute(path, mimeType, options.MaxDecodedBytes, ct, image => previews = PreviewImages.Make(image, large: false))
+            : VipsPixels.Compute(path, mimeType, options.MaxDecodedBytes, ct, image => previews = PreviewImages.Make(image, large: false, orient: false));
         return new Decoded(hash, width, height, previews);
     }
 
@@ -86,14 +90,14 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, VideoFr
 
     async Task<MediaInfo> ImageAsync(string path, MediaInfo info, Task<Decoded>? pixels, bool sniffed, ExifFacts facts, CancellationToken ct)
     {
-        if (pixels is null && PixelHash.CanDecode(path, info.MimeType))
+        if (pixels is null && Decodes(path, info.MimeType))
             pixels = Task.Run(() => DecodeImage(path, info.MimeType, ct), ct);
         if (pixels is not null)
         {
             var decoded = await pixels;
             return info with { Hash = decoded.Hash, Width = decoded.Width, Height = decoded.Height, Previews = decoded.Previews };
         }
-        // HEIC, AVIF and raw files are beyond ImageSharp: ExifTool must at least find their size,
+        // Camera raw files are beyond both decoders: ExifTool must at least find their size,
         // and their bytes are the identity (a re-save with other metadata is not seen as a duplicate).
         if (sniffed && (facts.Width is null || facts.Height is null))
             throw new MediaRejectedException($"The file looks like an image ({info.MimeType}) but cannot be read{(facts.Error is null ? "" : ": " + facts.Error.Replace("Error: ", ""))}");

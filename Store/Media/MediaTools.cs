@@ -20,6 +20,7 @@ public static class MediaTools
             if (Find(configured, pathVariable) is null)
                 problems.Add($"{tool} is required but '{configured}' was not found on PATH. Install it: {install}");
         }
+        if (LibVips.Load() is { } vips) problems.Add(vips);
         return problems;
     }
 

@@ -8,7 +8,8 @@ public sealed class PreviewSources(VideoFrames frames, FfProbe ffprobe, MediaToo
 {
     /// <summary>Whether a file of this type gets previews at all: images this service decodes, and videos.</summary>
     public static bool Previewable(string? type, string? mimeType) =>
-        type == "video" || type == "image" && mimeType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "image/tiff" or "image/bmp";
+        type == "video" || type == "image" && mimeType is "image/jpeg" or "image/png" or "image/gif" or "image/webp" or "image/tiff" or "image/bmp"
+            or "image/heic" or "image/heif" or "image/avif";
 
     /// <summary>Both previews, or null when the file is not one this service can make a picture of.</summary>
     /// <exception cref="MediaRejectedException">The file does not decode.</exception>
@@ -22,6 +23,8 @@ public sealed class PreviewSources(VideoFrames frames, FfProbe ffprobe, MediaToo
             using var frame = await frames.GrabAsync(path, probe.Duration, ct);
             return frame is null ? null : PreviewImages.Make(frame, large: true, orient: false);
         }
+        if (VipsPixels.Handles(path, mimeType))
+            return await Task.Run(() => VipsPixels.Previews(path, mimeType, options.MaxDecodedBytes), ct);
         if (PixelHash.CanDecode(path, mimeType))
             return await Task.Run(() =>
             {
