@@ -71,6 +71,8 @@ public static class EntityPreviewServices
         services.AddSingleton<UploadActivity>();
         services.AddSingleton<PreviewSources>();
         services.AddSingleton<EntityPreviews>();
+        services.AddSingleton(new PreviewOptions());
+        services.AddHostedService<PreviewBackfill>();
         return services;
     }
 }
