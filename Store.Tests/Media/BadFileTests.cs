@@ -21,7 +21,7 @@ public sealed class BadFileTests
         { "gif", Garbage([.. "GIF89a"u8.ToArray(), 10, 0, 10, 0, 0xF7, 0, 0]), "looks like an image (image/gif) but cannot be decoded" },
         { "mp4", Garbage([0, 0, 0, 0x18, .. "ftypisom"u8.ToArray(), 0, 0, 2, 0, .. "isommp41"u8.ToArray()]), "looks like a video (video/mp4) but cannot be decoded" },
         { "webm", Garbage([0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x82, 0x84, .. "webm"u8.ToArray()]), "looks like a video (video/webm) but cannot be decoded" },
-        { "heic", Garbage([0, 0, 0, 0x18, .. "ftypheic"u8.ToArray(), 0, 0, 0, 0, .. "mif1heic"u8.ToArray()]), "looks like an image (image/heic) but cannot be read" },
+        { "heic", Garbage([0, 0, 0, 0x18, .. "ftypheic"u8.ToArray(), 0, 0, 0, 0, .. "mif1heic"u8.ToArray()]), "looks like an image (image/heic) but cannot be decoded" },
     };
 
     static async Task AssertNothingStored(StoreHost host)

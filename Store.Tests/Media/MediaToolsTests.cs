@@ -3,11 +3,11 @@ using Store.Media;
 
 namespace Store.Tests.Media;
 
-/// <summary>Without ExifTool or ffprobe the service names what is missing, how to install it, and does not start.</summary>
+/// <summary>Without ExifTool, ffprobe or ffmpeg the service names what is missing, how to install it, and does not start.</summary>
 public sealed class MediaToolsTests
 {
     [Fact]
-    public void Both_tools_are_found_on_this_machine() =>
+    public void Every_tool_is_found_on_this_machine() =>
         Assert.Empty(MediaTools.Missing(new MediaToolOptions(), Environment.GetEnvironmentVariable("PATH")));
 
     [Fact]
@@ -15,14 +15,17 @@ public sealed class MediaToolsTests
     {
         var empty = TestMedia.TempDir();
         var problems = MediaTools.Missing(new MediaToolOptions(), empty);
-        Assert.Equal(2, problems.Count);
+        Assert.Equal(3, problems.Count);
         Assert.Contains("ExifTool", problems[0]);
         Assert.Contains("apt-get install libimage-exiftool-perl", problems[0]);
         Assert.Contains("ffprobe", problems[1]);
         Assert.Contains("apt-get install ffmpeg", problems[1]);
+        Assert.Contains("ffmpeg (video previews)", problems[2]);
+        Assert.Contains("apt-get install ffmpeg", problems[2]);
 
-        // Only ffprobe present: only ExifTool is reported.
-        File.CreateSymbolicLink(Path.Combine(empty, "ffprobe"), MediaTools.Find("ffprobe", Environment.GetEnvironmentVariable("PATH"))!);
+        // Only ffprobe and ffmpeg present: only ExifTool is reported.
+        foreach (var tool in new[] { "ffprobe", "ffmpeg" })
+            File.CreateSymbolicLink(Path.Combine(empty, tool), MediaTools.Find(tool, Environment.GetEnvironmentVariable("PATH"))!);
         Assert.Contains("ExifTool", Assert.Single(MediaTools.Missing(new MediaToolOptions(), empty)));
         Directory.Delete(empty, true);
     }

@@ -92,6 +92,27 @@ public static class TestMedia
     /// <summary>An HEIC photo (96x64, taken 2020-07-08 09:10:11 at -05:00) made once with heif-enc and ExifTool.</summary>
     public static byte[] Heic() => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Media", "Fixtures", "sample.heic"));
 
+    /// <summary>
+    /// <paramref name="png"/> encoded by heif-enc (Debian's libheif-examples): HEIC with x265, or AVIF with aom.
+    /// </summary>
+    public static async Task<byte[]> HeifAsync(byte[] png, bool avif = false, int quality = 80)
+    {
+        var dir = TempDir();
+        var source = Path.Combine(dir, "in.png");
+        var output = Path.Combine(dir, avif ? "out.avif" : "out.heic");
+        await File.WriteAllBytesAsync(source, png);
+        await RunAsync("heif-enc", ["-q", quality.ToString(), .. (avif ? new[] { "-A" } : []), "-o", output, source]);
+        return await ReadAndDeleteAsync(dir, output);
+    }
+
+    /// <summary>An animated WebP of solid frames in the given colours (ffmpeg's libwebp_anim), <paramref name="width"/>x<paramref name="height"/>.</summary>
+    public static Task<byte[]> AnimatedWebpAsync(int width, int height, params string[] colours)
+    {
+        var inputs = string.Join(' ', colours.Select(c => $"-f lavfi -i color=c={c}:size={width}x{height}:rate=5:duration=0.2"));
+        var concat = string.Concat(colours.Select((_, i) => $"[{i}:v]")) + $"concat=n={colours.Length}:v=1";
+        return FfmpegAsync($"{inputs} -filter_complex {concat} -c:v libwebp_anim -lossless 1 -loop 0", "webp");
+    }
+
     /// <summary>A 2 s test pattern whose hue depends on <paramref name="seed"/>, encoded by ffmpeg into <paramref name="extension"/>.</summary>
     public static Task<byte[]> VideoAsync(int seed, string extension, string codecArgs = "-c:v libx264 -pix_fmt yuv420p", string extra = "") =>
         FfmpegAsync($"-f lavfi -i testsrc2=size=160x120:rate=10,hue=h={seed * 37 % 360} -t 2 {codecArgs} {extra}", extension);

@@ -8,6 +8,7 @@ using Store.Entities.Get;
 using Store.Entities.List;
 using Store.Entities.Lookup;
 using Store.Entities.Patch;
+using Store.Entities.Preview;
 using Store.Entities.Replace;
 using Store.Entities.Versions;
 using Store.Admin.JobsCleanup;
@@ -40,6 +41,7 @@ public static class Routes
         entities.MapGetEntity();
         entities.MapLookupEntity();
         entities.MapEntityFile();
+        entities.MapEntityPreview();
         entities.MapCreateEntity();
         entities.MapReplaceEntity();
         entities.MapPatchEntity();

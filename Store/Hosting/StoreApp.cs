@@ -22,6 +22,8 @@ public static class StoreApp
     static StoreApp()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Before anything touches NetVips or opens SQLite (see LibVips: its modules must not bring in another SQLite).
+        LibVips.Load();
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : Naming.Snake(member.Name);
     }
 
@@ -40,10 +42,12 @@ public static class StoreApp
         builder.Services.AddSingleton<ExifToolPool>();
         builder.Services.AddSingleton<ExifToolReader>();
         builder.Services.AddSingleton<FfProbe>();
+        builder.Services.AddSingleton<VideoFrames>();
         builder.Services.AddSingleton<IMediaInspector, MediaInspector>();
         builder.Services.AddSingleton<EntityFiles>();
         builder.Services.AddSingleton<FileMd5Backfill>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FileMd5Backfill>());
+        builder.Services.AddEntityPreviews();
         builder.Services.AddStoreAuth();
         builder.Services.AddStoreEvents(settings);
         builder.Services.AddJobs();

@@ -15,6 +15,8 @@ public sealed record MediaInfo
     public double? Duration { get; init; }
     /// <summary>Capture time in epoch ms, null when the file carries none (the caller uses the upload time).</summary>
     public long? CaptureTime { get; init; }
+    /// <summary>The previews made while the file was decoded for its hash; null for files that have none.</summary>
+    public PreviewSet? Previews { get; init; }
 }
 
 /// <summary>The file is not what it claims to be (e.g. sniffs as JPEG but does not decode): a 422 for the client.</summary>

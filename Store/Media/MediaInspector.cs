@@ -5,7 +5,7 @@ namespace Store.Media;
 /// where ExifTool has none), and the content hash that is the entity's identity — decoded pixels
 /// for images, key-frame packets for videos, the bytes for everything else.
 /// </summary>
-public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaToolOptions options) : IMediaInspector
+public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, VideoFrames frames, MediaToolOptions options, ILogger<MediaInspector> log) : IMediaInspector
 {
     public async Task<MediaInfo> InspectAsync(string path, CancellationToken ct)
     {
@@ -14,8 +14,8 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaTo
         var sniffed = ContentSniffer.Sniff(head, wholeFile: size <= head.Length);
 
         // Decoding pixels and ExifTool's read are most of an upload's work: they run side by side.
-        var pixels = sniffed is { IsImage: true } && sniffed.MimeType != "image/tiff" && PixelHash.CanDecode(path, sniffed.MimeType)
-            ? Task.Run(() => PixelHash.Compute(path, sniffed.MimeType, options.MaxDecodedBytes, ct), ct)
+        var pixels = sniffed is { IsImage: true } && sniffed.MimeType != "image/tiff" && Decodes(path, sniffed.MimeType)
+            ? Task.Run(() => DecodeImage(path, sniffed.MimeType, ct), ct)
             : null;
         ExifFacts facts;
         try
@@ -73,16 +73,31 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaTo
     static bool IsBinaryMedia(string mime) =>
         ContentType.TypeOf(mime) is "image" or "video" or "audio" && !mime.Contains("svg") && !mime.Contains("xml");
 
-    async Task<MediaInfo> ImageAsync(string path, MediaInfo info, Task<(string Hash, int Width, int Height)>? pixels, bool sniffed, ExifFacts facts, CancellationToken ct)
+    /// <summary>ImageSharp decodes what it did before libvips came (so stored hashes stay as they are); libvips the rest.</summary>
+    static bool Decodes(string path, string mimeType) => PixelHash.CanDecode(path, mimeType) || VipsPixels.Handles(path, mimeType);
+
+    /// <summary>The pixel hash, and the small preview from the same decoded pixels (the large one is made later: see PreviewBackfill).</summary>
+    Decoded DecodeImage(string path, string mimeType, CancellationToken ct)
     {
-        if (pixels is null && PixelHash.CanDecode(path, info.MimeType))
-            pixels = Task.Run(() => PixelHash.Compute(path, info.MimeType, options.MaxDecodedBytes, ct), ct);
+        PreviewSet? previews = null;
+        var (hash, width, height) = PixelHash.CanDecode(path, mimeType)
+            ? PixelHash.Compute(path, mimeType, options.MaxDecodedBytes, ct, image => previews = PreviewImages.Make(image, large: false))
+            : VipsPixels.Compute(path, mimeType, options.MaxDecodedBytes, ct, image => previews = PreviewImages.Make(image, large: false, orient: false));
+        return new Decoded(hash, width, height, previews);
+    }
+
+    sealed record Decoded(string Hash, int Width, int Height, PreviewSet? Previews);
+
+    async Task<MediaInfo> ImageAsync(string path, MediaInfo info, Task<Decoded>? pixels, bool sniffed, ExifFacts facts, CancellationToken ct)
+    {
+        if (pixels is null && Decodes(path, info.MimeType))
+            pixels = Task.Run(() => DecodeImage(path, info.MimeType, ct), ct);
         if (pixels is not null)
         {
-            var (hash, width, height) = await pixels;
-            return info with { Hash = hash, Width = width, Height = height };
+            var decoded = await pixels;
+            return info with { Hash = decoded.Hash, Width = decoded.Width, Height = decoded.Height, Previews = decoded.Previews };
         }
-        // HEIC, AVIF and raw files are beyond ImageSharp: ExifTool must at least find their size,
+        // Camera raw files are beyond both decoders: ExifTool must at least find their size,
         // and their bytes are the identity (a re-save with other metadata is not seen as a duplicate).
         if (sniffed && (facts.Width is null || facts.Height is null))
             throw new MediaRejectedException($"The file looks like an image ({info.MimeType}) but cannot be read{(facts.Error is null ? "" : ": " + facts.Error.Replace("Error: ", ""))}");
@@ -97,14 +112,36 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, MediaTo
             if (probe.HasAudio) return await AudioInContainerAsync(path, info, probe, ct);
             throw new MediaRejectedException($"The file looks like a video ({info.MimeType}) but cannot be decoded{(probe.Error is null ? "" : ": " + probe.Error)}");
         }
+        // The preview's frame is taken while ffprobe reads every key frame for the hash.
+        var previews = VideoPreviewsAsync(path, info.Duration ?? probe.Duration, ct);
         var hash = await ffprobe.KeyFrameHashAsync(path, info.FileSize, ct) ?? await FileHash.Sha512Async(path, ct);
         return info with
         {
             Hash = hash,
+            Previews = await previews,
             Width = info.Width ?? probe.Width,
             Height = info.Height ?? probe.Height,
             Duration = info.Duration ?? probe.Duration,
         };
+    }
+
+    /// <summary>
+    /// Both previews of a video (the frame is decoded anyway, and a second ffmpeg run later would cost more than the
+    /// large one's encoding). A preview is derived data: a video ffmpeg gives no frame of, or a hung ffmpeg, is stored
+    /// without one, and a request for it or the backfill tries again.
+    /// </summary>
+    async Task<PreviewSet?> VideoPreviewsAsync(string path, double? duration, CancellationToken ct)
+    {
+        try
+        {
+            using var frame = await frames.GrabAsync(path, duration, ct);
+            return frame is null ? null : PreviewImages.Make(frame, large: true, orient: false);
+        }
+        catch (MediaToolException e)
+        {
+            log.LogWarning("No preview for the video being uploaded: {Reason}", e.Message);
+            return null;
+        }
     }
 
     /// <summary>An MP4 or Matroska file with sound only is audio (M4A, WebM audio, MKA).</summary>

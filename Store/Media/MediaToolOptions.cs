@@ -5,6 +5,8 @@ public sealed record MediaToolOptions
 {
     public string ExifToolPath { get; init; } = "exiftool";
     public string FfprobePath { get; init; } = "ffprobe";
+    /// <summary>ffmpeg takes the frame a video's preview is made from (<see cref="VideoFrames"/>).</summary>
+    public string FfmpegPath { get; init; } = "ffmpeg";
 
     /// <summary>Long-lived ExifTool processes; one per core keeps both cores busy while uploads also decode pixels.</summary>
     public int ExifToolProcesses { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
@@ -12,7 +14,7 @@ public sealed record MediaToolOptions
     /// <summary>One ExifTool request; it reads only headers (<c>-fast</c>), so this is generous.</summary>
     public TimeSpan ExifToolTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>One ffprobe call that reads headers.</summary>
+    /// <summary>One ffprobe call that reads headers, and one ffmpeg call that takes a preview's frame.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The key-frame hash reads the whole file: this much time plus one second per 100 MB.</summary>

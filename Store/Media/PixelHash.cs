@@ -31,12 +31,39 @@ public static class PixelHash
     /// <summary>
     /// Decodes every frame and hashes the width, height and frame count, then the pixel rows in
     /// order: as RGBA at 8 bits a channel, or at 16 when the picture has more than 8 bits a channel
-    /// that 8 could not hold. Returns the hex hash and the image's size.
+    /// that 8 could not hold. Returns the hex hash and the image's size. <paramref name="decoded"/> is
+    /// handed the decoded picture afterwards (the upload's preview is made from it: no second decode).
     /// </summary>
     /// <exception cref="MediaRejectedException">The bytes do not decode as an image, or it is too large to decode.</exception>
-    public static (string Hash, int Width, int Height) Compute(string path, string mimeType, long maxDecodedBytes, CancellationToken ct)
+    public static (string Hash, int Width, int Height) Compute(string path, string mimeType, long maxDecodedBytes, CancellationToken ct,
+        Action<Image>? decoded = null)
     {
-        Image image;
+        using var image = Load(path, mimeType, maxDecodedBytes);
+        ct.ThrowIfCancellationRequested();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        Span<byte> header = stackalloc byte[12];
+        BinaryPrimitives.WriteInt32LittleEndian(header, image.Width);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], image.Height);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], image.Frames.Count);
+        hash.AppendData(header);
+        if (image is Image<Rgba64> wide)
+        {
+            if (FitsEightBits(wide)) AppendNarrowed(hash, wide);
+            else AppendRows(hash, wide);
+        }
+        else AppendRows(hash, (Image<Rgba32>)image);
+        var result = (Convert.ToHexStringLower(hash.GetHashAndReset()), image.Width, image.Height);
+        decoded?.Invoke(image);
+        return result;
+    }
+
+    /// <summary>
+    /// Decodes the picture (every frame) as RGBA at 8 bits a channel, or at 16 when it has more, once its
+    /// header shows that the decoded pixels fit within <paramref name="maxDecodedBytes"/>.
+    /// </summary>
+    /// <exception cref="MediaRejectedException">The bytes do not decode as an image, or it is too large to decode.</exception>
+    public static Image Load(string path, string mimeType, long maxDecodedBytes)
+    {
         try
         {
             // The header decides whether decoding is affordable, and at which depth.
@@ -52,29 +79,11 @@ public static class PixelHash
                 throw new MediaRejectedException(string.Create(CultureInfo.InvariantCulture,
                     $"The image ({mimeType}, {header.Width}x{header.Height}, {frames} frames) is too large to decode: " +
                     $"its frames together are {(long)header.Width * header.Height * frames / 1_000_000.0:0.##} megapixels, {limitText}"));
-            image = deep ? Image.Load<Rgba64>(path) : Image.Load<Rgba32>(path);
+            return deep ? Image.Load<Rgba64>(path) : Image.Load<Rgba32>(path);
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or MediaRejectedException))
         {
             throw new MediaRejectedException($"The file looks like an image ({mimeType}) but cannot be decoded: {Reason(e)}");
-        }
-
-        using (image)
-        {
-            ct.ThrowIfCancellationRequested();
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
-            Span<byte> header = stackalloc byte[12];
-            BinaryPrimitives.WriteInt32LittleEndian(header, image.Width);
-            BinaryPrimitives.WriteInt32LittleEndian(header[4..], image.Height);
-            BinaryPrimitives.WriteInt32LittleEndian(header[8..], image.Frames.Count);
-            hash.AppendData(header);
-            if (image is Image<Rgba64> wide)
-            {
-                if (FitsEightBits(wide)) AppendNarrowed(hash, wide);
-                else AppendRows(hash, wide);
-            }
-            else AppendRows(hash, (Image<Rgba32>)image);
-            return (Convert.ToHexStringLower(hash.GetHashAndReset()), image.Width, image.Height);
         }
     }
 
@@ -143,7 +152,7 @@ public static class PixelHash
         _ => "corrupt image data",
     };
 
-    static int CountFrames(string path, string mimeType)
+    internal static int CountFrames(string path, string mimeType)
     {
         var format = mimeType switch { "image/gif" => "GIF", "image/webp" => "WEBP", "image/tiff" => "TIFF", _ => null };
         if (format is null) return 1;

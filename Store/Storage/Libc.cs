@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Store.Storage;
 
 /// <summary>
-/// The few Linux calls .NET has no API for (fsync of a folder, a non-blocking open, statx). Only flags whose
+/// The few Linux calls .NET has no API for (fsync of a folder, a non-blocking open, statx, setenv for native code). Only flags whose
 /// values are the same on x64 and arm64 (a Raspberry Pi) are used: O_DIRECTORY, for one, differs between them.
 /// </summary>
 internal static partial class Libc
@@ -23,6 +23,10 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Statx(int dirfd, string path, int flags, uint mask, [Out] byte[] buffer);
+
+    /// <summary>The process environment native libraries read: .NET's Environment.SetEnvironmentVariable does not reach it on Linux.</summary>
+    [LibraryImport("libc", EntryPoint = "setenv", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Setenv(string name, string value, int overwrite);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

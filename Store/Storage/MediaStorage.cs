@@ -1,10 +1,13 @@
 using Store.Hosting;
+using Store.Media;
 
 namespace Store.Storage;
 
 /// <summary>
 /// The stored files under MEDIA_STORAGE_DIR: uploads land in a temporary folder on the same
 /// filesystem, are flushed to disk, then renamed to <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c>.
+/// A file's previews are named from its path (<see cref="PreviewPath"/>), so they are placed, set aside
+/// and deleted with it and no row has to name them.
 /// </summary>
 public sealed class MediaStorage(StoreSettings settings)
 {
@@ -18,6 +21,43 @@ public sealed class MediaStorage(StoreSettings settings)
     }
 
     public string FullPath(string relativePath) => Path.Combine(Root, relativePath);
+
+    /// <summary>
+    /// <c>store/2024/05/01/&lt;hash&gt;.jpg</c> has its previews at <c>previews/2024/05/01/&lt;hash&gt;-256.webp</c> and
+    /// <c>-1440.webp</c>: a separate tree, so the stored originals stay alone under <c>store/</c>.
+    /// </summary>
+    public static string PreviewPath(string relativeFilePath, PreviewSize size)
+    {
+        var path = relativeFilePath.StartsWith("store/", StringComparison.Ordinal) ? relativeFilePath["store/".Length..] : relativeFilePath;
+        var folder = Path.GetDirectoryName(path) ?? "";
+        var stem = Path.GetFileNameWithoutExtension(path);
+        return Path.Combine("previews", folder, $"{stem}-{(int)size}.webp").Replace('\\', '/');
+    }
+
+    static IEnumerable<string> WithPreviews(string relativeFilePath) =>
+        [relativeFilePath, PreviewPath(relativeFilePath, PreviewSize.Small), PreviewPath(relativeFilePath, PreviewSize.Large)];
+
+    /// <summary>Writes the previews of a stored file, each flushed and renamed into place like the file.</summary>
+    public void PlacePreviews(string relativeFilePath, PreviewSet previews)
+    {
+        PlacePreview(relativeFilePath, PreviewSize.Small, previews.Small);
+        if (previews.Large is { } large) PlacePreview(relativeFilePath, PreviewSize.Large, large);
+    }
+
+    public void PlacePreview(string relativeFilePath, PreviewSize size, byte[] webp)
+    {
+        var temp = Path.Combine(TempDir, $"preview-{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllBytes(temp, webp);
+            Durability.Place(temp, FullPath(PreviewPath(relativeFilePath, size)), overwrite: true);
+        }
+        catch
+        {
+            FileCleanup.TryDelete(temp);
+            throw;
+        }
+    }
 
     /// <summary>Makes the folders and clears temporary uploads left by a crash.</summary>
     public void Prepare()
@@ -35,22 +75,23 @@ public sealed class MediaStorage(StoreSettings settings)
         return target;
     }
 
+    /// <summary>Deletes a stored file and its previews.</summary>
     public void Delete(string? relativePath)
     {
-        if (!string.IsNullOrEmpty(relativePath)) FileCleanup.TryDelete(FullPath(relativePath));
+        if (string.IsNullOrEmpty(relativePath)) return;
+        foreach (var path in WithPreviews(relativePath)) FileCleanup.TryDelete(FullPath(path));
     }
 
     /// <summary>
-    /// Moves stored files aside while the caller still holds the database's write lock. No upload can
+    /// Moves stored files (and their previews) aside while the caller still holds the database's write lock. No upload can
     /// place a file before that lock is released, so the same content uploaded again right after the
     /// commit lands on the original path and is never mistaken for the file being removed.
     /// </summary>
     public PendingRemoval SetAside(IEnumerable<string?> relativePaths)
     {
         var moved = new List<(string Original, string AsideAt)>();
-        foreach (var relative in relativePaths)
+        foreach (var relative in relativePaths.Where(p => !string.IsNullOrEmpty(p)).SelectMany(p => WithPreviews(p!)))
         {
-            if (string.IsNullOrEmpty(relative)) continue;
             var original = FullPath(relative);
             var aside = Path.Combine(TempDir, $"removing-{Guid.NewGuid():N}");
             try { File.Move(original, aside); }

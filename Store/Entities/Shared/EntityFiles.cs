@@ -4,25 +4,39 @@ using Store.Storage;
 
 namespace Store.Entities.Shared;
 
-/// <summary>The file part of create and replace: inspect an upload and move it into the store.</summary>
-public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage, TimeProvider clock)
+/// <summary>The file part of create and replace: inspect an upload and move it, with its previews, into the store.</summary>
+public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage, UploadActivity activity, TimeProvider clock)
 {
     public string TempDir => storage.TempDir;
 
     /// <summary>Inspects the upload; a rejected file is a client error, with the pipeline's reason.</summary>
     public async Task<(MediaInfo? Info, string? Problem)> InspectAsync(UploadedFile file, CancellationToken ct)
     {
+        using var _ = activity.Begin();
         try { return (await inspector.InspectAsync(file.TempPath, ct), null); }
         catch (MediaRejectedException e) { return (null, e.Message); }
         // A hung or crashed tool says nothing about the file: the client may try again.
         catch (MediaToolException e) { throw new ClientError(StatusCodes.Status503ServiceUnavailable, "The media tools could not process the file: " + e.Message); }
     }
 
-    /// <summary>Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c>, flushed to disk; returns the relative path.</summary>
-    public string Store(UploadedFile file, string hash, string? extension)
+    /// <summary>
+    /// Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c> and writes the previews the inspection
+    /// made beside it (see <see cref="MediaStorage.PreviewPath"/>), all flushed to disk; returns the relative path.
+    /// <see cref="Remove"/> and <see cref="SetAside"/> take the previews along.
+    /// </summary>
+    public string Store(UploadedFile file, MediaInfo info)
     {
-        var relative = MediaStorage.RelativePathFor(clock.GetUtcNow(), hash, extension ?? "");
+        var relative = MediaStorage.RelativePathFor(clock.GetUtcNow(), info.Hash, info.Extension ?? "");
         storage.Place(file.TempPath, relative);
+        // A preview is derived data: one that cannot be written now (a full disk) does not fail the upload;
+        // the preview backfill makes it later. Each is placed whole or not at all.
+        if (info.Previews is { } previews)
+        {
+            try { storage.PlacePreviews(relative, previews); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        activity.FileStored();
         return relative;
     }
 

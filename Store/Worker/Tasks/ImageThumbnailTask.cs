@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SixLabors.ImageSharp.Processing;
+using Store.Media;
 
 namespace Store.Worker.Tasks;
 
@@ -29,11 +30,8 @@ public sealed class ImageThumbnailTask : IComputeTask
             var (image, _) = await ImageFiles.LoadAsync(input, ct);
             using (image)
             {
-                if (image.Width > width || image.Height > height)
-                {
-                    var fit = ImageFiles.Fit(new SixLabors.ImageSharp.Size(image.Width, image.Height), width, height);
-                    image.Mutate(x => x.Resize(fit));
-                }
+                // The entity previews' resize (Store/Media/Thumbnail): fit the box, never enlarge.
+                image.Mutate(x => x.Shrink(width, height));
                 files.Add(await ImageFiles.SaveAsync(image, input, context.OutputDir, "_thumb", target, ct));
             }
             await context.FileDoneAsync(i + 1);

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Store.Entities.Shared;
+using Store.Tests.Infrastructure;
+using Store.Tests.Media;
+
+namespace Store.Tests.Entities.Preview;
+
+/// <summary>The background pass fills in missing previews once uploads are quiet, and starts over after a restart.</summary>
+public sealed class PreviewBackfillTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    static Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder> Quick(bool backfill) =>
+        b => b.Services.AddSingleton(new PreviewOptions { Backfill = backfill, Quiet = TimeSpan.FromMilliseconds(200) });
+
+    [Fact]
+    public async Task Entities_stored_without_previews_get_them_after_a_restart()
+    {
+        // The first run stands for a store from before previews: its previews are removed while it is down.
+        var first = await StoreHost.StartAsync(configure: Quick(backfill: false));
+        var photo = await first.Client.UploadAsync(TestMedia.Jpeg(71, 1000, 500), "old photo");
+        var heic = await first.Client.UploadAsync(await TestMedia.HeifAsync(TestMedia.Png(72, 500, 1000)), "old heic");
+        var video = await first.Client.UploadAsync(await TestMedia.VideoAsync(73, "mp4"), "old video");
+        var settings = first.Settings;
+        await first.App.StopAsync(Ct);
+        await first.App.DisposeAsync();
+        first.Client.Dispose();
+        Directory.Delete(first.MediaPath("previews"), recursive: true);
+
+        await using var second = await StoreHost.StartAsync(_ => settings, Quick(backfill: true));
+        string[] expected =
+        [
+            second.PreviewFile(photo, 256), second.PreviewFile(photo, 1440),
+            second.PreviewFile(heic, 256), second.PreviewFile(heic, 1440),
+            second.PreviewFile(video, 256), second.PreviewFile(video, 1440),
+        ];
+        await Eventually(() => expected.All(File.Exists), "the backfill made every preview");
+        Assert.Equal((256, 128), await second.Client.PreviewSizeAsync(photo.Id()));
+        Assert.Equal((500, 1000), await second.Client.PreviewSizeAsync(heic.Id(), "?size=large"));
+    }
+
+    [Fact]
+    public async Task The_large_preview_of_a_new_upload_follows_once_uploads_are_quiet()
+    {
+        await using var host = await StoreHost.StartAsync(configure: Quick(backfill: true));
+        var photo = await host.Client.UploadAsync(TestMedia.Jpeg(74, 2000, 1500), "new photo");
+        await Eventually(() => File.Exists(host.PreviewFile(photo, 1440)), "the large preview was made");
+        using var large = SixLabors.ImageSharp.Image.Load(host.PreviewFile(photo, 1440));
+        Assert.Equal((1440, 1080), (large.Width, large.Height));
+    }
+
+    static async Task Eventually(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(100, Ct);
+        }
+    }
+}

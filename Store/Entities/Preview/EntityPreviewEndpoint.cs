@@ -1,0 +1,77 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using Store.Auth;
+using Store.Data;
+using Store.Entities.Shared;
+using Store.Http;
+using Store.Media;
+
+namespace Store.Entities.Preview;
+
+public static class EntityPreviewEndpoint
+{
+    const string Pattern = "/entities/{entity_id:long}/preview";
+
+    public static void MapEntityPreview(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(Pattern, Handle)
+            .RequireAccess(Access.EntityRead)
+            .Produces<Stream>(StatusCodes.Status200OK, "image/webp")
+            .Produces(StatusCodes.Status304NotModified)
+            .WithName("GetEntityPreview")
+            .WithSummary("A small picture of an image or video")
+            .WithDescription("WebP, the long edge 256 px (`size=large`: 1440 px), aspect kept, never enlarged, turned upright. A strong ETag and `Cache-Control: no-cache`: keep it and revalidate (304), since PUT may bring a new file under the same URL. `force=1` is accepted: a missing preview is always made. 400 for a collection, 404 for audio, text and other files. HEAD gives the same headers without the body.");
+        routes.MapMethods(Pattern, [HttpMethods.Head], Handle)
+            .RequireAccess(Access.EntityRead)
+            .ExcludeFromDescription();
+    }
+
+    public static async Task<Results<PhysicalFileHttpResult, BadRequest<ErrorBody>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
+        long entity_id, string? size, string? force, HttpContext context, Db db, EntityPreviews previews, CancellationToken ct)
+    {
+        var query = new EntityPreviewQuery(size);
+        var validation = new EntityPreviewValidator().Validate(query);
+        if (!validation.IsValid) return Errors.Validation(validation, "query");
+
+        Row? row;
+        await using (var connection = await db.OpenAsync(ct))
+            row = await connection.QuerySingleOrDefaultAsync<Row>(
+                "SELECT id, is_collection, file_path, type, mime_type, md5 FROM entities WHERE id = @entity_id", new { entity_id });
+        if (row is null) return Errors.NotFound("Entity not found");
+        if (row.IsCollection) return TypedResults.BadRequest(new ErrorBody("Entity is a collection"));
+        if (string.IsNullOrEmpty(row.FilePath) || !PreviewSources.Previewable(row.Type, row.MimeType))
+            return Errors.NotFound("No preview for this entity");
+
+        var target = new PreviewTarget(row.Id, row.FilePath, row.Type!, row.MimeType!);
+        var file = new FileInfo(previews.FullPath(target, query.PreviewSize));
+        if (!file.Exists)
+        {
+            try
+            {
+                if (!await previews.EnsureAsync(target, ct)) return Errors.NotFound("No preview for this entity");
+            }
+            catch (MediaToolException e)
+            {
+                throw new ClientError(StatusCodes.Status503ServiceUnavailable, "The preview could not be made now: " + e.Message);
+            }
+            file.Refresh();
+            if (!file.Exists) return Errors.NotFound("No preview for this entity");
+        }
+
+        // Strong: the bytes of this preview file. A new file (PUT) or a remade preview changes it; a client's copy is revalidated every time.
+        var tag = new EntityTagHeaderValue($"\"{row.Md5?[..Math.Min(32, row.Md5.Length)]}-{(int)query.PreviewSize}-{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
+        context.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.PhysicalFile(file.FullName, "image/webp", lastModified: file.LastWriteTimeUtc, entityTag: tag);
+    }
+
+    sealed class Row
+    {
+        public long Id { get; init; }
+        public bool IsCollection { get; init; }
+        public string? FilePath { get; init; }
+        public string? Type { get; init; }
+        public string? MimeType { get; init; }
+        public string? Md5 { get; init; }
+    }
+}

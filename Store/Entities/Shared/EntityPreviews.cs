@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Store.Data;
+using Store.Media;
+using Store.Storage;
+
+namespace Store.Entities.Shared;
+
+/// <summary>The stored file of a media item, as the preview code needs it.</summary>
+public sealed record PreviewTarget(long Id, string FilePath, string Type, string MimeType);
+
+/// <summary>
+/// Previews of stored entities made from their original files: on a request that finds one missing, and by
+/// the backfill. Two callers asking for the same file share one decode.
+/// </summary>
+public sealed class EntityPreviews(Db db, MediaStorage storage, PreviewSources sources, IHostApplicationLifetime lifetime)
+{
+    readonly ConcurrentDictionary<string, Lazy<Task<bool>>> _making = new(StringComparer.Ordinal);
+
+    public string FullPath(PreviewTarget target, PreviewSize size) => storage.FullPath(MediaStorage.PreviewPath(target.FilePath, size));
+
+    public bool Has(PreviewTarget target, PreviewSize size) => File.Exists(FullPath(target, size));
+
+    public bool HasAll(PreviewTarget target) => Has(target, PreviewSize.Small) && Has(target, PreviewSize.Large);
+
+    /// <summary>Makes the missing previews of <paramref name="target"/>; false when it has none (its file is gone or is no picture).</summary>
+    /// <exception cref="MediaToolException">ffmpeg failed or hung.</exception>
+    public async Task<bool> EnsureAsync(PreviewTarget target, CancellationToken ct)
+    {
+        if (HasAll(target)) return true;
+        var making = _making.GetOrAdd(target.FilePath, _ => new Lazy<Task<bool>>(() => MakeAsync(target)));
+        try { return await making.Value.WaitAsync(ct); }
+        finally
+        {
+            if (making.Value.IsCompleted) _making.TryRemove(new KeyValuePair<string, Lazy<Task<bool>>>(target.FilePath, making));
+        }
+    }
+
+    /// <summary>
+    /// Not cancelled by one waiting request (others may share it); bounded by the tools' timeouts and the service's life.
+    /// The previews are placed under the database's write lock once the row still names the file, so an entity deleted
+    /// or given a new file meanwhile is never left with previews of a file it no longer has.
+    /// </summary>
+    async Task<bool> MakeAsync(PreviewTarget target)
+    {
+        var ct = lifetime.ApplicationStopping;
+        var source = storage.FullPath(target.FilePath);
+        if (!File.Exists(source)) return false;
+        PreviewSet? previews;
+        try { previews = await sources.FromFileAsync(source, target.Type, target.MimeType, ct); }
+        catch (MediaRejectedException) { return false; }
+        if (previews is null) return false;
+
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var current = await connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT file_path FROM entities WHERE id = @Id", new { target.Id }, tx);
+        if (current != target.FilePath) return false;
+        if (!Has(target, PreviewSize.Small)) storage.PlacePreview(target.FilePath, PreviewSize.Small, previews.Small);
+        if (!Has(target, PreviewSize.Large) && previews.Large is { } large) storage.PlacePreview(target.FilePath, PreviewSize.Large, large);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+}
+
+public static class EntityPreviewServices
+{
+    public static IServiceCollection AddEntityPreviews(this IServiceCollection services)
+    {
+        services.AddSingleton<UploadActivity>();
+        services.AddSingleton<PreviewSources>();
+        services.AddSingleton<EntityPreviews>();
+        services.AddSingleton(new PreviewOptions());
+        services.AddHostedService<PreviewBackfill>();
+        return services;
+    }
+}
