@@ -36,6 +36,7 @@ public static class PixelHash
     /// <exception cref="MediaRejectedException">The bytes do not decode as an image, or it is too large to decode.</exception>
     public static (string Hash, int Width, int Height) Compute(string path, string mimeType, long maxDecodedBytes, CancellationToken ct)
     {
+        using var stage = Observability.StoreMetrics.Stage("hash");
         Image image;
         try
         {

@@ -12,6 +12,7 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
     /// <summary>Inspects the upload; a rejected file is a client error, with the pipeline's reason.</summary>
     public async Task<(MediaInfo? Info, string? Problem)> InspectAsync(UploadedFile file, CancellationToken ct)
     {
+        using var stage = Observability.StoreMetrics.Stage("inspect");
         try { return (await inspector.InspectAsync(file.TempPath, ct), null); }
         catch (MediaRejectedException e) { return (null, e.Message); }
         // A hung or crashed tool says nothing about the file: the client may try again.
@@ -21,6 +22,7 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
     /// <summary>Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c>, flushed to disk; returns the relative path.</summary>
     public string Store(UploadedFile file, string hash, string? extension)
     {
+        using var stage = Observability.StoreMetrics.Stage("store");
         var relative = MediaStorage.RelativePathFor(clock.GetUtcNow(), hash, extension ?? "");
         storage.Place(file.TempPath, relative);
         return relative;
