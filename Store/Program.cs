@@ -1,6 +1,8 @@
 using Store.Data;
 using Store.Hosting;
 using Store.Media;
+using Store.Ops.Backup;
+using Store.Ops.Verify;
 using Store.Worker;
 
 try
@@ -16,6 +18,11 @@ try
     }
 
     var settings = cli.Apply(StoreSettings.FromEnvironment(Environment.GetEnvironmentVariable));
+    switch (cli.Command)
+    {
+        case "backup": return BackupCommand.Run(settings, cli.Rest, Console.Out, Console.Error);
+        case "verify": return VerifyCommand.Run(settings, cli.Rest, Console.Out, Console.Error);
+    }
     if (cli.Command == "migrate")
     {
         Migrator.Run(settings);
