@@ -2,6 +2,7 @@ using Store.Data;
 using Store.Hosting;
 using Store.Media;
 using Store.Ops.Backup;
+using Store.Ops.Import;
 using Store.Ops.Verify;
 using Store.Worker;
 
@@ -15,6 +16,8 @@ try
             return 0;
         case "worker":
             return await WorkerCommand.MainAsync(cli.Rest);
+        case "import":
+            return await ImportCommand.MainAsync(cli.Rest);
     }
 
     var settings = cli.Apply(StoreSettings.FromEnvironment(Environment.GetEnvironmentVariable));

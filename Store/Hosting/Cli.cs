@@ -10,6 +10,8 @@ public sealed record Cli(string Command, string? Host, int? Port, bool NoAuth, b
           store migrate           apply the database migrations and exit
           store worker --server URL [--token T] [--tasks a,b] [--id ID] [--heartbeat S]
                                   run compute tasks for a store over HTTP ('store worker --help')
+          store import <folder> --server URL [--token T] [--collections] [--parallel N] [--all]
+                                  upload a folder tree of photos and videos ('store import --help')
           store backup <dir>      copy the database (online) and every stored file into <dir>
           store verify [--repair] check every row against its file; --repair removes files no row names
           store --help            show this text
@@ -29,12 +31,12 @@ public sealed record Cli(string Command, string? Host, int? Port, bool NoAuth, b
         bool noAuth = false, noMigrate = false, noWorker = false;
         var rest = new List<string>();
         var i = 0;
-        if (args.Length > 0 && args[0] is "migrate" or "worker" or "serve" or "backup" or "verify")
+        if (args.Length > 0 && args[0] is "migrate" or "worker" or "serve" or "backup" or "verify" or "import")
         {
             command = args[0];
             i = 1;
         }
-        if (command is "worker" or "backup" or "verify") return new Cli(command, null, null, false, false, false, args[1..]);
+        if (command is "worker" or "backup" or "verify" or "import") return new Cli(command, null, null, false, false, false, args[1..]);
 
         for (; i < args.Length; i++)
         {
