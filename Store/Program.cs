@@ -1,6 +1,9 @@
 using Store.Data;
 using Store.Hosting;
 using Store.Media;
+using Store.Ops.Backup;
+using Store.Ops.Import;
+using Store.Ops.Verify;
 using Store.Worker;
 
 try
@@ -13,9 +16,16 @@ try
             return 0;
         case "worker":
             return await WorkerCommand.MainAsync(cli.Rest);
+        case "import":
+            return await ImportCommand.MainAsync(cli.Rest);
     }
 
     var settings = cli.Apply(StoreSettings.FromEnvironment(Environment.GetEnvironmentVariable));
+    switch (cli.Command)
+    {
+        case "backup": return BackupCommand.Run(settings, cli.Rest, Console.Out, Console.Error);
+        case "verify": return VerifyCommand.Run(settings, cli.Rest, Console.Out, Console.Error);
+    }
     if (cli.Command == "migrate")
     {
         Migrator.Run(settings);

@@ -37,6 +37,8 @@ public sealed class AccessMatrixTests
     static Access? ContractRule(string method, string path) => path switch
     {
         "/" or "/compute" or "/compute/capabilities" => Access.Public,
+        // Health for orchestrators and /metrics for Prometheus, which scrape without credentials (README: Metrics).
+        "/health/live" or "/health/ready" or "/metrics" => Access.Public,
         _ when path.StartsWith("/openapi/") || path == "/scalar" || path.StartsWith("/scalar/") => Access.Public,
         _ when path.StartsWith("/admin/") => Access.Admin,
         _ when path == "/entities" || path.StartsWith("/entities/") => method is "GET" or "HEAD" ? Access.EntityRead : Access.EntityWrite,
@@ -83,6 +85,7 @@ public sealed class AccessMatrixTests
         {
             AuthDisabled = mode == Mode.NoAuth,
             ReadAuthEnabled = mode == Mode.ReadAuthFromEnvironment,
+            MetricsEnabled = true,
         });
         if (mode == Mode.ReadAuthFromRuntimeSwitch)
         {

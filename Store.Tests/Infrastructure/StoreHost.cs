@@ -36,6 +36,8 @@ public sealed class StoreHost : IAsyncDisposable
             BuiltinWorker = false,
             // Tests of other areas run open; the auth tests (Store.Tests/Auth) turn it on with AuthHost.
             AuthDisabled = true,
+            // Request lines of hundreds of in-process services would drown the test output; the logging tests run real processes.
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         };
         if (tweak is not null) settings = tweak(settings);
 

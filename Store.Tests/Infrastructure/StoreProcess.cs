@@ -17,6 +17,7 @@ public sealed class StoreProcess : IAsyncDisposable
         "CL_SERVER_DIR", "DATABASE_URL", "MEDIA_STORAGE_DIR", "PUBLIC_KEY_PATH", "AUTH_DISABLED", "READ_AUTH_ENABLED",
         "HOST", "PORT", "MAX_UPLOAD_BYTES", "WORKER_TTL_SECONDS", "JOB_LEASE_SECONDS", "JOB_MAX_RETRIES",
         "JOB_RETENTION_DAYS", "JOB_EXTERNAL_ROOTS", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS",
+        "LOG_LEVEL", "LOG_FORMAT", "METRICS_ENABLED", "MQTT_BROKER", "STORE_TOKEN",
     ];
 
     readonly Process _process;
@@ -92,6 +93,28 @@ public sealed class StoreProcess : IAsyncDisposable
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
         Assert.Fail($"store did not answer at {address}: {StandardError}{StandardOutput}");
+    }
+
+    /// <summary>Sends a signal (SIGTERM as a service manager stops a service, SIGINT as Ctrl-C does) and waits for the exit code.</summary>
+    public async Task<int> SignalAndWaitAsync(string signal = "TERM", int seconds = 60)
+    {
+        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString()])) await kill.WaitForExitAsync();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(seconds));
+        await _process.WaitForExitAsync(limit.Token);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until the standard output holds <paramref name="text"/>; fails with the output when it does not come.</summary>
+    public async Task WaitForOutputAsync(string text, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!StandardOutput.Contains(text))
+        {
+            if (DateTime.UtcNow > deadline || _process.HasExited) Assert.Fail($"'{text}' did not appear: {StandardOutput}{StandardError}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     /// <summary>A port nobody listens on right now.</summary>

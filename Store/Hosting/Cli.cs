@@ -10,12 +10,17 @@ public sealed record Cli(string Command, string? Host, int? Port, bool NoAuth, b
           store migrate           apply the database migrations and exit
           store worker --server URL [--token T] [--tasks a,b] [--id ID] [--heartbeat S]
                                   run compute tasks for a store over HTTP ('store worker --help')
+          store import <folder> --server URL [--token T] [--collections] [--parallel N] [--all]
+                                  upload a folder tree of photos and videos ('store import --help')
+          store backup <dir>      copy the database (online) and every stored file into <dir>
+          store verify [--repair] check every row against its file; --repair removes files no row names
           store --help            show this text
 
         Configuration comes from the environment: CL_SERVER_DIR (required), DATABASE_URL,
         MEDIA_STORAGE_DIR, PUBLIC_KEY_PATH, AUTH_DISABLED, READ_AUTH_ENABLED, HOST, PORT,
         WORKER_TTL_SECONDS, JOB_LEASE_SECONDS, JOB_MAX_RETRIES, JOB_RETENTION_DAYS,
-        JOB_EXTERNAL_ROOTS, MAX_UPLOAD_BYTES, MQTT_BROKER, MQTT_PORT. Flags win over the environment.
+        JOB_EXTERNAL_ROOTS, MAX_UPLOAD_BYTES, MQTT_BROKER, MQTT_PORT, LOG_LEVEL, LOG_FORMAT,
+        METRICS_ENABLED. Flags win over the environment.
         """;
 
     public static Cli Parse(string[] args)
@@ -26,12 +31,12 @@ public sealed record Cli(string Command, string? Host, int? Port, bool NoAuth, b
         bool noAuth = false, noMigrate = false, noWorker = false;
         var rest = new List<string>();
         var i = 0;
-        if (args.Length > 0 && args[0] is "migrate" or "worker" or "serve")
+        if (args.Length > 0 && args[0] is "migrate" or "worker" or "serve" or "backup" or "verify" or "import")
         {
             command = args[0];
             i = 1;
         }
-        if (command == "worker") return new Cli(command, null, null, false, false, false, args[1..]);
+        if (command is "worker" or "backup" or "verify" or "import") return new Cli(command, null, null, false, false, false, args[1..]);
 
         for (; i < args.Length; i++)
         {

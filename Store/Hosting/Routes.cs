@@ -16,6 +16,8 @@ using Store.Admin.JobsStorage;
 using Store.Compute.Capabilities;
 using Store.Compute.Root;
 using Store.Health;
+using Store.Health.Live;
+using Store.Health.Ready;
 using Store.Jobs.Claim;
 using Store.Jobs.Complete;
 using Store.Jobs.Create;
@@ -35,6 +37,8 @@ public static class Routes
     public static void MapStore(this IEndpointRouteBuilder app)
     {
         app.MapHealth();
+        app.MapLive();
+        app.MapReady();
 
         var entities = app.MapGroup("").WithTags("Entities");
         entities.MapListEntities();

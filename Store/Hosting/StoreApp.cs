@@ -11,6 +11,7 @@ using Store.Events;
 using Store.Http;
 using Store.Jobs.Shared;
 using Store.Media;
+using Store.Observability;
 using Store.Storage;
 using Store.Worker;
 
@@ -32,7 +33,7 @@ public static class StoreApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxUploadBytes);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.ConfigureStoreLogging(settings);
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -52,6 +53,7 @@ public static class StoreApp
         builder.Services.AddStoreEvents(settings);
         builder.Services.AddJobs();
         builder.Services.AddBuiltinWorker(settings);
+        builder.Services.AddObservability(settings);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -67,11 +69,13 @@ public static class StoreApp
         var app = builder.Build();
         Prepare(settings, app.Services);
 
+        app.UseMiddleware<RequestLog>();
         app.UseStoreErrors();
         app.UseStoreAuth();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAccess(Access.Public);
         app.MapScalarApiReference("/scalar").RequireAccess(Access.Public);
         app.MapStore();
+        app.MapStoreMetrics(settings);
         return app;
     }
 

@@ -22,6 +22,12 @@ public sealed record StoreSettings
     /// <summary>The MQTT broker's host; events are published only when it is set.</summary>
     public string? MqttBroker { get; init; }
     public int MqttPort { get; init; } = 1883;
+    /// <summary>The least severe log line written; LOG_LEVEL.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+    /// <summary>LOG_FORMAT=json: one JSON object a line instead of plain text.</summary>
+    public bool LogJson { get; init; }
+    /// <summary>METRICS_ENABLED: GET /metrics answers in Prometheus text format.</summary>
+    public bool MetricsEnabled { get; init; }
 
     public string JobsDir => Path.Combine(ServerDir, "jobs");
 
@@ -56,6 +62,9 @@ public sealed record StoreSettings
             MaxUploadBytes = Long(env, "MAX_UPLOAD_BYTES", 20L * 1024 * 1024 * 1024),
             MqttBroker = Broker(env("MQTT_BROKER")),
             MqttPort = Int(env, "MQTT_PORT", 1883, 1, 65535),
+            LogLevel = Level(env("LOG_LEVEL")),
+            LogJson = Format(env("LOG_FORMAT")),
+            MetricsEnabled = Bool(env, "METRICS_ENABLED"),
         };
     }
 
@@ -68,6 +77,25 @@ public sealed record StoreSettings
             ? throw new SettingsException($"MQTT_BROKER must be a host name or address (e.g. localhost), not '{raw}'; the port goes in MQTT_PORT.")
             : host;
     }
+
+    static LogLevel Level(string? raw) => raw?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "information" or "info" => LogLevel.Information,
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "warning" or "warn" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "critical" => LogLevel.Critical,
+        "none" => LogLevel.None,
+        _ => throw new SettingsException($"LOG_LEVEL must be one of trace, debug, information, warning, error, critical, none; not '{raw}'."),
+    };
+
+    static bool Format(string? raw) => raw?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "text" => false,
+        "json" => true,
+        _ => throw new SettingsException($"LOG_FORMAT must be text or json, not '{raw}'."),
+    };
 
     /// <summary>Accepts a plain path or the seed's SQLAlchemy-style <c>sqlite:///path</c>.</summary>
     static string? DatabasePathFrom(string? url)

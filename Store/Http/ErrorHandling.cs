@@ -24,6 +24,7 @@ public static partial class ErrorHandling
             }
             catch (Exception e) when (ClientMistake(e, context) is { } result && !context.Response.HasStarted)
             {
+                Observability.RequestLog.Remember(context, e);
                 await result.ExecuteAsync(context);
             }
         });

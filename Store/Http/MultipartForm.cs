@@ -146,6 +146,7 @@ public sealed class MultipartForm : IAsyncDisposable
     static async Task<UploadedFile> SaveFile(MultipartSection section, string field, string fileName, string tempDir, CancellationToken ct)
     {
         var path = Path.Combine(tempDir, $"upload-{Guid.NewGuid():N}.part");
+        using var receive = Observability.StoreMetrics.Stage("receive");
         try
         {
             using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
@@ -160,7 +161,9 @@ public sealed class MultipartForm : IAsyncDisposable
                 }
                 await target.FlushAsync(ct);
             }
-            return new UploadedFile(field, fileName, path, new FileInfo(path).Length, Convert.ToHexStringLower(md5.GetHashAndReset()));
+            var size = new FileInfo(path).Length;
+            Observability.StoreMetrics.Uploaded(size);
+            return new UploadedFile(field, fileName, path, size, Convert.ToHexStringLower(md5.GetHashAndReset()));
         }
         catch
         {

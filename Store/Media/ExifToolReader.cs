@@ -19,7 +19,9 @@ public sealed class ExifToolReader(ExifToolPool pool)
     {
         // -fast: stop at the metadata instead of scanning to the end (a 20 GB video reads in milliseconds).
         string[] args = ["-json", "-n", "-G0", "-fast", "-charset", "filename=utf8", "-api", "largefilesupport=1", .. Tags, path];
+        using var call = Observability.StoreMetrics.Tool("exiftool");
         var (output, errors) = await pool.ExecuteAsync(args, ct);
+        call.Ok();
         var error = errors.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Error:"));
         if (string.IsNullOrWhiteSpace(output)) return new ExifFacts(null, null, null, null, null, null, error ?? "ExifTool gave no answer");
 

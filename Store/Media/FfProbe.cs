@@ -17,12 +17,14 @@ public sealed class FfProbe(MediaToolOptions options)
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(options.ProbeTimeout);
         BufferedCommandResult result;
+        using var call = Observability.StoreMetrics.Tool("ffprobe");
         try
         {
             result = await Cli.Wrap(options.FfprobePath)
                 .WithArguments(["-v", "error", "-show_entries", "stream=codec_type,width,height,duration:format=duration", "-of", "json", path])
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(limit.Token);
+            call.Ok();
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -81,6 +83,8 @@ public sealed class FfProbe(MediaToolOptions options)
         }
 
         CommandResult result;
+        using var stage = Observability.StoreMetrics.Stage("hash");
+        using var call = Observability.StoreMetrics.Tool("ffprobe");
         try
         {
             result = await Cli.Wrap(options.FfprobePath)
@@ -89,6 +93,7 @@ public sealed class FfProbe(MediaToolOptions options)
                 .WithStandardOutputPipe(PipeTarget.ToDelegate(OnLine))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(limit.Token);
+            call.Ok();
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

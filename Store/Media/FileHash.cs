@@ -9,7 +9,12 @@ public static class FileHash
 
     public static Task<string> Sha256Async(string path, CancellationToken ct) => HashAsync(path, HashAlgorithmName.SHA256, ct);
 
-    public static Task<string> Sha512Async(string path, CancellationToken ct) => HashAsync(path, HashAlgorithmName.SHA512, ct);
+    /// <summary>The identity of files without decodable pixels: timed as the upload's hash stage.</summary>
+    public static async Task<string> Sha512Async(string path, CancellationToken ct)
+    {
+        using var stage = Observability.StoreMetrics.Stage("hash");
+        return await HashAsync(path, HashAlgorithmName.SHA512, ct);
+    }
 
     static async Task<string> HashAsync(string path, HashAlgorithmName algorithm, CancellationToken ct)
     {

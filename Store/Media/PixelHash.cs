@@ -38,6 +38,8 @@ public static class PixelHash
     public static (string Hash, int Width, int Height) Compute(string path, string mimeType, long maxDecodedBytes, CancellationToken ct,
         Action<Image>? decoded = null)
     {
+        // The hash stage is the decode and the hash; the preview made from the pixels afterwards is not counted in it.
+        var stage = Observability.StoreMetrics.Stage("hash");
         using var image = Load(path, mimeType, maxDecodedBytes);
         ct.ThrowIfCancellationRequested();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
@@ -53,6 +55,7 @@ public static class PixelHash
         }
         else AppendRows(hash, (Image<Rgba32>)image);
         var result = (Convert.ToHexStringLower(hash.GetHashAndReset()), image.Width, image.Height);
+        stage.Dispose();
         decoded?.Invoke(image);
         return result;
     }

@@ -13,6 +13,7 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
     public async Task<(MediaInfo? Info, string? Problem)> InspectAsync(UploadedFile file, CancellationToken ct)
     {
         using var _ = activity.Begin();
+        using var stage = Observability.StoreMetrics.Stage("inspect");
         try { return (await inspector.InspectAsync(file.TempPath, ct), null); }
         catch (MediaRejectedException e) { return (null, e.Message); }
         // A hung or crashed tool says nothing about the file: the client may try again.
@@ -26,6 +27,7 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
     /// </summary>
     public string Store(UploadedFile file, MediaInfo info)
     {
+        using var stage = Observability.StoreMetrics.Stage("store");
         var relative = MediaStorage.RelativePathFor(clock.GetUtcNow(), info.Hash, info.Extension ?? "");
         storage.Place(file.TempPath, relative);
         // A preview is derived data: one that cannot be written now (a full disk) does not fail the upload;

@@ -265,8 +265,9 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
     const string HeldBy = "status = 'processing' AND worker_id = @workerId AND lease_expires_at > @now";
 
     /// <summary>Returns lapsed leases to the queue (or fails their jobs) and answers the jobs as they now are.</summary>
-    Task<IEnumerable<JobRow>> ExpireAsync(IDbConnection connection, IDbTransaction tx, long now) =>
-        connection.QueryAsync<JobRow>(
+    async Task<IEnumerable<JobRow>> ExpireAsync(IDbConnection connection, IDbTransaction tx, long now)
+    {
+        var expired = (await connection.QueryAsync<JobRow>(
             """
             UPDATE jobs SET
                 status = CASE WHEN retry_count >= @maxRetries THEN 'failed' ELSE 'pending' END,
@@ -282,7 +283,10 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
                 updated_at = @now
             WHERE status = 'processing' AND lease_expires_at <= @now
             RETURNING *
-            """, new { now, maxRetries = settings.JobMaxRetries }, tx);
+            """, new { now, maxRetries = settings.JobMaxRetries }, tx)).AsList();
+        Observability.StoreMetrics.LeaseExpired(expired.Count);
+        return expired;
+    }
 
     /// <summary>Whatever a worker says shows it is alive: its live leases run on, and it counts as heard.</summary>
     async Task RenewAsync(IDbConnection connection, IDbTransaction tx, string workerId, long now)

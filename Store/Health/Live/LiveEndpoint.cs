@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Store.Auth;
+
+namespace Store.Health.Live;
+
+public sealed record LiveBody(string Status);
+
+public static class LiveEndpoint
+{
+    public static void MapLive(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/health/live", Handle)
+            .RequireAccess(Access.Public)
+            .WithName("Live")
+            .WithTags("Health")
+            .WithSummary("The process answers")
+            .WithDescription("Always 200 while the service runs; it looks at nothing else (see /health/ready).");
+
+    public static Ok<LiveBody> Handle() => TypedResults.Ok(new LiveBody("alive"));
+}

@@ -1,0 +1,77 @@
+using Dapper;
+using Store.Auth;
+using Store.Data;
+using Store.Hosting;
+using Store.Media;
+using Store.Observability;
+
+namespace Store.Health.Ready;
+
+/// <summary>What the service needs to take an upload, each looked at for real: a write, a file, a tool's answer.</summary>
+public sealed class ReadinessChecks(Db db, StoreSettings settings, MediaToolOptions tools, PublicKeyFile keys, TimeProvider clock)
+{
+    public const string Ok = "ok";
+    public const string Failed = "failed";
+
+    public async Task<IReadOnlyDictionary<string, ReadyCheck>> RunAsync(CancellationToken ct)
+    {
+        var database = DatabaseAsync(ct);
+        var exiftool = ToolAsync(tools.ExifToolPath, ct);
+        var ffprobe = ToolAsync(tools.FfprobePath, ct);
+        return new SortedDictionary<string, ReadyCheck>(StringComparer.Ordinal)
+        {
+            ["database"] = await database,
+            ["media"] = Folder(settings.MediaDir),
+            ["jobs"] = Folder(settings.JobsDir),
+            ["exiftool"] = await exiftool,
+            ["ffprobe"] = await ffprobe,
+            ["public_key"] = PublicKey(),
+        };
+    }
+
+    async Task<ReadyCheck> DatabaseAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await connection.ExecuteAsync(
+                "INSERT INTO health_probe (id, checked_at) VALUES (1, @now) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+                new { now = clock.GetUtcNow().ToUnixTimeMilliseconds() });
+            return new ReadyCheck(Ok, $"{settings.DatabasePath} takes writes");
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return new ReadyCheck(Failed, $"{settings.DatabasePath}: {e.Message}");
+        }
+    }
+
+    static ReadyCheck Folder(string path)
+    {
+        long? free = null;
+        try { free = new DriveInfo(path).AvailableFreeSpace; } catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { }
+        var probe = Path.Combine(path, $".ready-{Guid.NewGuid():N}");
+        try
+        {
+            using (var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+                stream.WriteByte(0);
+            return new ReadyCheck(Ok, $"{path} is writable", free);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new ReadyCheck(Failed, $"{path} is not writable: {e.Message}", free);
+        }
+    }
+
+    static async Task<ReadyCheck> ToolAsync(string executable, CancellationToken ct)
+    {
+        var (version, problem) = await ToolVersions.AskAsync(executable, ct);
+        return version is null ? new ReadyCheck(Failed, problem!) : new ReadyCheck(Ok, $"{executable} {version}");
+    }
+
+    ReadyCheck PublicKey()
+    {
+        if (settings.AuthDisabled) return new ReadyCheck(Ok, "not needed: auth is disabled");
+        var state = keys.Current();
+        return state.Key is null ? new ReadyCheck(Failed, state.Problem!) : new ReadyCheck(Ok, $"{keys.Path} loaded");
+    }
+}

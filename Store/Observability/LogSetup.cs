@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Store.Hosting;
+
+namespace Store.Observability;
+
+/// <summary>One line a log entry on stdout, plain or JSON (LOG_FORMAT), from LOG_LEVEL up.</summary>
+public static class LogSetup
+{
+    const string Timestamp = "yyyy-MM-ddTHH:mm:ss.fffZ";
+
+    public static void ConfigureStoreLogging(this ILoggingBuilder logging, StoreSettings settings)
+    {
+        logging.ClearProviders();
+        if (settings.LogJson)
+            logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = Timestamp;
+                o.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+            });
+        else
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = Timestamp + " ";
+            });
+        logging.SetMinimumLevel(settings.LogLevel);
+        // The framework's own information lines repeat ours (a line per request, "Now listening on"):
+        // it speaks from Warning up, unless a lower level was asked for to debug it.
+        var framework = settings.LogLevel < LogLevel.Information ? settings.LogLevel : (LogLevel)Math.Max((int)settings.LogLevel, (int)LogLevel.Warning);
+        logging.AddFilter("Microsoft", framework);
+        logging.AddFilter("System", framework);
+        // The request line of a 500 carries its exception; the handler's own line would log it twice.
+        logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
+    }
+}

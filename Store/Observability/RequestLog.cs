@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.AspNetCore.Diagnostics;
+using Store.Auth;
+
+namespace Store.Observability;
+
+/// <summary>
+/// One line per request once it is answered: method, path (secret query values masked), status,
+/// duration and the caller's sub. A 5xx is an error line with the exception that caused it. The
+/// same measurement feeds the request metrics. Headers are never logged: they carry the tokens.
+/// </summary>
+public sealed class RequestLog(RequestDelegate next, ILoggerFactory logs)
+{
+    readonly ILogger log = logs.CreateLogger("Store.Requests");
+
+    static readonly object ExceptionKey = new();
+
+    /// <summary>Query keys whose values are never written: a token or key may be sent as a query parameter.</summary>
+    static readonly string[] SecretWords = ["token", "key", "secret", "pass", "auth", "sig", "jwt", "credential", "session", "code"];
+
+    /// <summary>For an error that a handler below turned into an answer itself (a 503 of a media tool), so its line can carry it.</summary>
+    public static void Remember(HttpContext context, Exception exception) => context.Items[ExceptionKey] = exception;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        Exception? escaped = null;
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e)
+        {
+            escaped = e;
+            throw;
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            // An exception that escapes every handler ends as a 500 from the server itself.
+            var status = escaped is null || context.Response.HasStarted ? context.Response.StatusCode : 500;
+            var handled = context.Features.Get<IExceptionHandlerFeature>();
+            var route = (context.GetEndpoint() ?? handled?.Endpoint) is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText ?? "" : "unmatched";
+            StoreMetrics.Request(context.Request.Method, route, status, elapsed);
+            Write(context, status, elapsed, escaped ?? handled?.Error ?? context.Items[ExceptionKey] as Exception);
+        }
+    }
+
+    void Write(HttpContext context, int status, TimeSpan elapsed, Exception? exception)
+    {
+        // A 503 is the service saying "not now" (not ready, a media tool restarting): worth a warning, not an alarm.
+        var level = status == 503 ? LogLevel.Warning : status >= 500 ? LogLevel.Error : LogLevel.Information;
+        if (!log.IsEnabled(level)) return;
+        var sub = context.CallerId() ?? "-";
+        log.Log(level, status >= 500 ? exception : null, "{Method} {Path} {Status} {DurationMs} ms sub={Sub}",
+            context.Request.Method, SafePath(context.Request), status, Math.Round(elapsed.TotalMilliseconds, 1), sub);
+    }
+
+    public static string SafePath(HttpRequest request)
+    {
+        var path = request.PathBase.Add(request.Path).ToUriComponent();
+        if (!request.QueryString.HasValue) return path;
+        var query = new StringBuilder();
+        foreach (var pair in request.QueryString.Value!.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=');
+            var key = equals < 0 ? pair : pair[..equals];
+            query.Append(query.Length == 0 ? '?' : '&').Append(key);
+            if (equals < 0) continue;
+            query.Append('=').Append(IsSecret(Uri.UnescapeDataString(key)) ? "***" : pair[(equals + 1)..]);
+        }
+        return path + query;
+    }
+
+    static bool IsSecret(string key)
+    {
+        var lower = key.ToLowerInvariant();
+        return SecretWords.Any(lower.Contains);
+    }
+}
