@@ -100,8 +100,9 @@ public sealed class LogTests : IDisposable
         Assert.Contains("no such table: entities", failure.GetProperty("Exception").GetString());
         Assert.Equal(500, failure.GetProperty("State").GetProperty("Status").GetInt32());
         Assert.Equal("/entities", failure.GetProperty("State").GetProperty("Path").GetString());
-        // The handler's own line would repeat the exception.
-        Assert.Single(entries, e => e.TryGetProperty("Exception", out _));
+        // ASP.NET's exception handler's own line would repeat it. (A background pass may log the dropped table too.)
+        Assert.DoesNotContain(entries, e => e.TryGetProperty("Exception", out _)
+            && e.GetProperty("Category").GetString()!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
 
     [Fact]
