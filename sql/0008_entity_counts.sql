@@ -67,6 +67,9 @@ BEGIN
      WHERE version IN (SELECT version FROM entity_versions WHERE id = OLD.id AND operation_type <> 2);
 END;
 
+-- version=N pages walk the history rows of that version in id order instead of the whole history.
+CREATE INDEX ix_entity_versions_version ON entity_versions (version, id);
+
 -- order_by=label sorts without regard to ASCII case (and breaks ties by id, which every index carries): an index
 -- in that collation serves the order and deep pages without sorting the table.
 CREATE INDEX ix_entities_label_nocase ON entities (label COLLATE NOCASE);

@@ -51,19 +51,22 @@ static class ListEntitiesSql
         }
         for (var i = 0; i < words.Scanned.Count; i++)
         {
-            // The index keeps the folded text: a short word needs no call into .NET per row either.
+            // entity_folded keeps the folded text: a short word needs no call into .NET per row either.
             search.Append($" AND (instr(s.label, @w{i}) > 0 OR instr(s.description, @w{i}) > 0)");
             args.Add($"w{i}", words.Scanned[i]);
         }
         if (q.Version is { } version) args.Add("version", version);
 
-        var from = words.IsEmpty ? "FROM entities e" : "FROM entity_search s JOIN entities e ON e.id = s.rowid";
+        // A search with a word for the index starts from it; one of short words only reads the folded copies.
+        var texts = words.Indexed.Count > 0 ? "entity_search" : "entity_folded";
+        var from = words.IsEmpty ? "FROM entities e" : $"FROM {texts} s JOIN entities e ON e.id = s.rowid";
         if (q.Version is not null) from += " JOIN entity_versions v ON v.id = e.id AND v.version = @version";
         var where = $"WHERE 1 = 1{search}{filters}";
 
         var direction = q.Order?.Equals("desc", StringComparison.OrdinalIgnoreCase) == true ? "DESC" : "ASC";
-        // The index hands its matches out by rowid; ordering by it lets a search page stop after the page.
-        var id = words.IsEmpty ? "e.id" : "s.rowid";
+        // The index hands its matches out by rowid, and the history index of a version is in id order: ordering by
+        // the id where the rows come from lets a page stop after the page.
+        var id = !words.IsEmpty ? "s.rowid" : q.Version is not null ? "v.id" : "e.id";
         var orderColumn = ListEntitiesQuery.OrderColumns[q.OrderBy ?? "id"];
         var orderBy = orderColumn == "e.id" ? $"{id} {direction}" : $"{orderColumn} {direction}, {id} {direction}";
         args.Add("limit", pageSize);
@@ -78,7 +81,7 @@ static class ListEntitiesSql
         else if (words.IsEmpty && q.Version is not null && filters.Length == 0)
             count = "SELECT COALESCE((SELECT n FROM entity_version_counts WHERE version = @version), 0)";
         else if (!words.IsEmpty && filters.Length == 0 && q.Version is null)
-            count = $"SELECT COUNT(*) FROM entity_search s {where}";
+            count = $"SELECT COUNT(*) FROM {texts} s {where}";
         else
             count = $"SELECT COUNT(*) {from} {where}";
 
