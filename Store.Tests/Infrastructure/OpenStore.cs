@@ -6,11 +6,15 @@ namespace Store.Tests.Infrastructure;
 /// <summary>Looks behind the service of a <see cref="StoreHost"/>: its database file and its media folders.</summary>
 public static class OpenStore
 {
-    /// <summary>A plain connection to the host's SQLite file, independent of the service's own code paths.</summary>
+    /// <summary>
+    /// A plain connection to the host's SQLite file, independent of the service's own code paths but for the
+    /// per-connection setup (fold(), which the search triggers call, and the PRAGMAs).
+    /// </summary>
     public static async Task<SqliteConnection> OpenDbAsync(this StoreHost host)
     {
         var connection = new SqliteConnection(Db.ConnectionString(host.Settings.DatabasePath));
         await connection.OpenAsync(TestContext.Current.CancellationToken);
+        Db.Prepare(connection);
         return connection;
     }
 

@@ -18,11 +18,15 @@ public sealed class TempDb : IAsyncDisposable
         return new TempDb { Settings = settings };
     }
 
-    /// <summary>A plain connection: no service code between the test and SQLite.</summary>
+    /// <summary>
+    /// A plain connection: no service code between the test and SQLite but the fold() function, which the
+    /// schema's search triggers call on every write of a label or description.
+    /// </summary>
     public SqliteConnection OpenRaw()
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
         connection.Open();
+        Db.Prepare(connection);
         return connection;
     }
 

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Store.Hosting;
 
 namespace Store.Data;
@@ -10,6 +12,10 @@ public sealed class Db(StoreSettings settings)
 
     readonly string _connectionString = ConnectionString(settings.DatabasePath);
 
+    /// <summary>
+    /// Foreign keys are not in the string: Microsoft.Data.Sqlite would run their PRAGMA at every open of a pooled
+    /// connection. <see cref="Prepare(SqliteConnection)"/> sets them once per physical connection instead.
+    /// </summary>
     public static string ConnectionString(string path) => new SqliteConnectionStringBuilder
     {
         DataSource = path,
@@ -17,20 +23,49 @@ public sealed class Db(StoreSettings settings)
         Cache = SqliteCacheMode.Private,
         Pooling = true,
         DefaultTimeout = BusyTimeoutMs / 1000,
-        ForeignKeys = true,
     }.ToString();
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
-        // SQLite's own lower() and LIKE fold ASCII only; search must ignore case in every script.
-        connection.CreateFunction("fold", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
-        await using var pragma = connection.CreateCommand();
-        // Per-connection settings: a 2xx answer must survive a power cut, and writers wait instead of failing.
-        pragma.CommandText = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={BusyTimeoutMs};";
-        await pragma.ExecuteNonQueryAsync(ct);
+        Prepare(connection);
         return connection;
+    }
+
+    /// <summary>Physical connections (SQLite handles) already set up; a pooled handle keeps what was set on it.</summary>
+    static readonly ConditionalWeakTable<sqlite3, object> Prepared = new();
+    static readonly object Done = new();
+
+    /// <summary>
+    /// Sets up an open connection's SQLite handle once: the per-connection PRAGMAs and the <c>fold</c> function.
+    /// Every connection that writes entities needs <c>fold</c>: the search index triggers call it (sql/0007).
+    /// </summary>
+    public static void Prepare(SqliteConnection connection)
+    {
+        var handle = connection.Handle!;
+        if (Prepared.TryGetValue(handle, out _)) return;
+        // Registered on the handle itself: Microsoft.Data.Sqlite drops the functions of its CreateFunction when a
+        // pooled connection closes, which would mean registering again at every open.
+        var rc = raw.sqlite3_create_function(handle, "fold", 1, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null, Fold);
+        if (rc != raw.SQLITE_OK) throw new SqliteException($"Registering fold() failed ({rc})", rc);
+        using (var pragma = connection.CreateCommand())
+        {
+            // A 2xx answer must survive a power cut, writers wait instead of failing, parents must exist.
+            pragma.CommandText = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA foreign_keys=ON;";
+            pragma.ExecuteNonQuery();
+        }
+        Prepared.AddOrUpdate(handle, Done);
+    }
+
+    /// <summary>
+    /// SQLite's own lower() and LIKE fold ASCII only; search ignores case in every script, with .NET's invariant
+    /// lower case (simple case mapping) as the one rule, at write time (the index) and at query time (the words).
+    /// </summary>
+    static void Fold(sqlite3_context ctx, object userData, sqlite3_value[] args)
+    {
+        if (raw.sqlite3_value_type(args[0]) == raw.SQLITE_NULL) { raw.sqlite3_result_null(ctx); return; }
+        raw.sqlite3_result_text(ctx, raw.sqlite3_value_text(args[0]).utf8_to_string().ToLowerInvariant());
     }
 
     /// <summary>Creates the database folder and switches the file to WAL (a persistent, per-file setting).</summary>

@@ -1,5 +1,7 @@
 using DbUp;
 using DbUp.Engine.Output;
+using DbUp.Sqlite.Helpers;
+using Microsoft.Data.Sqlite;
 using Store.Hosting;
 
 namespace Store.Data;
@@ -10,8 +12,14 @@ public static class Migrator
     public static void Run(StoreSettings settings)
     {
         Db.Prepare(settings.DatabasePath);
+        // The scripts' triggers (and the search index they build for existing rows) call fold(): DbUp runs them on
+        // a connection prepared like the service's own.
+        using var connection = new SqliteConnection(Db.ConnectionString(settings.DatabasePath));
+        connection.Open();
+        Db.Prepare(connection);
+        using var shared = new SharedConnection(connection);
         var upgrader = DeployChanges.To
-            .SqliteDatabase(Db.ConnectionString(settings.DatabasePath))
+            .SqliteDatabase(shared)
             .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.Contains(".sql.") && name.EndsWith(".sql"))
             .LogTo(new QuietLog())
             .Build();

@@ -17,6 +17,8 @@ public sealed class CleanupQueryValidator : AbstractValidator<CleanupQuery>
 
 public static class JobsCleanupEndpoint
 {
+    static readonly CleanupQueryValidator Validator = new();
+
     public static void MapJobsCleanup(this IEndpointRouteBuilder routes) =>
         routes.MapDelete("/admin/compute/jobs/cleanup", Handle)
             .RequireAccess(Access.Admin)
@@ -27,7 +29,7 @@ public static class JobsCleanupEndpoint
     public static async Task<Results<Ok<CleanupResult>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         JobRetention retention, CancellationToken ct, int days = 7)
     {
-        var validation = new CleanupQueryValidator().Validate(new CleanupQuery(days));
+        var validation = Validator.Validate(new CleanupQuery(days));
         if (!validation.IsValid) return Errors.Validation(validation, "query");
         return TypedResults.Ok(await retention.DeleteFinishedOlderThanAsync(days, ct));
     }

@@ -10,6 +10,8 @@ namespace Store.Entities.Create;
 
 public static class CreateEntityEndpoint
 {
+    static readonly CreateEntityValidator Validator = new();
+
     public static void MapCreateEntity(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/entities", Handle)
             .RequireAccess(Access.EntityWrite)
@@ -23,7 +25,7 @@ public static class CreateEntityEndpoint
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
         var input = EntityForm.From(form);
-        var validation = new CreateEntityValidator().Validate(input);
+        var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
         var now = files.Now();

@@ -9,6 +9,8 @@ namespace Store.Entities.Delete;
 
 public static class DeleteEntityEndpoint
 {
+    static readonly DeleteEntityValidator Validator = new();
+
     public static void MapDeleteEntity(this IEndpointRouteBuilder routes) =>
         routes.MapDelete("/entities/{entity_id:long}", Handle)
             .RequireAccess(Access.EntityWrite)
@@ -21,7 +23,7 @@ public static class DeleteEntityEndpoint
         long entity_id, string? recursive, Db db, MediaStorage storage, CancellationToken ct)
     {
         var query = new DeleteEntityQuery(recursive);
-        var validation = new DeleteEntityValidator().Validate(query);
+        var validation = Validator.Validate(query);
         if (!validation.IsValid) return Errors.Validation(validation, "query");
 
         await using var connection = await db.OpenAsync(ct);

@@ -10,6 +10,7 @@ namespace Store.Entities.Get;
 public static class GetEntityEndpoint
 {
     const string Pattern = "/entities/{entity_id:long}";
+    static readonly GetEntityValidator Validator = new();
 
     public static void MapGetEntity(this IEndpointRouteBuilder routes)
     {
@@ -25,16 +26,26 @@ public static class GetEntityEndpoint
     public static async Task<Results<Ok<Entity>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         long entity_id, int? version, Db db, CancellationToken ct)
     {
-        var validation = new GetEntityValidator().Validate(new GetEntityQuery(version));
-        if (!validation.IsValid) return Errors.Validation(validation, "query");
+        if (version is not null)
+        {
+            var validation = Validator.Validate(new GetEntityQuery(version));
+            if (!validation.IsValid) return Errors.Validation(validation, "query");
+        }
         await using var connection = await db.OpenAsync(ct);
-        var current = await connection.QuerySingleOrDefaultAsync<Entity>(
-            "SELECT * FROM entities WHERE id = @entity_id", new { entity_id });
-        if (current is null) return Errors.NotFound("Entity not found");
-        if (version is null) return TypedResults.Ok(current);
+        if (version is null)
+        {
+            var current = await connection.QuerySingleOrDefaultAsync<Entity>(
+                "SELECT * FROM entities WHERE id = @entity_id", new { entity_id });
+            return current is null ? Errors.NotFound("Entity not found") : TypedResults.Ok(current);
+        }
 
+        // One query tells an unknown entity (no row) from a missing version (a row without history columns).
         var past = await connection.QuerySingleOrDefaultAsync<EntityVersion>(
-            "SELECT * FROM entity_versions WHERE id = @entity_id AND version = @version", new { entity_id, version });
-        return past is null ? Errors.NotFound($"Version {version} of entity {entity_id} not found") : TypedResults.Ok(past.AsEntity());
+            """
+            SELECT v.* FROM entities e LEFT JOIN entity_versions v ON v.id = e.id AND v.version = @version
+            WHERE e.id = @entity_id
+            """, new { entity_id, version });
+        if (past is null) return Errors.NotFound("Entity not found");
+        return past.Version == 0 ? Errors.NotFound($"Version {version} of entity {entity_id} not found") : TypedResults.Ok(past.AsEntity());
     }
 }

@@ -12,6 +12,8 @@ public sealed record EntityPage(IReadOnlyList<Entity> Items, Pagination Paginati
 
 public static class ListEntitiesEndpoint
 {
+    static readonly ListEntitiesValidator Validator = new();
+
     public static void MapListEntities(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/entities", Handle)
             .RequireAccess(Access.EntityRead)
@@ -22,7 +24,7 @@ public static class ListEntitiesEndpoint
     public static async Task<Results<Ok<EntityPage>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         [AsParameters] ListEntitiesQuery query, Db db, CancellationToken ct)
     {
-        var validation = new ListEntitiesValidator().Validate(query);
+        var validation = Validator.Validate(query);
         if (!validation.IsValid) return Errors.Validation(validation, "query");
 
         var page = query.Page ?? 1;

@@ -9,6 +9,8 @@ namespace Store.Entities.Patch;
 
 public static class PatchEntityEndpoint
 {
+    static readonly PatchEntityValidator Validator = new();
+
     public static void MapPatchEntity(this IEndpointRouteBuilder routes) =>
         routes.MapPatch("/entities/{entity_id:long}", Handle)
             .RequireAccess(Access.EntityWrite)
@@ -22,7 +24,7 @@ public static class PatchEntityEndpoint
         long entity_id, HttpContext context, Db db, EntityFiles files, CancellationToken ct)
     {
         var input = PatchEntityInput.From(await JsonOrForm.ReadAsync(context.Request, files.TempDir, ct));
-        var validation = new PatchEntityValidator().Validate(input);
+        var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
         await using var connection = await db.OpenAsync(ct);

@@ -10,6 +10,8 @@ namespace Store.Entities.Replace;
 
 public static class ReplaceEntityEndpoint
 {
+    static readonly ReplaceEntityValidator Validator = new();
+
     public static void MapReplaceEntity(this IEndpointRouteBuilder routes) =>
         routes.MapPut("/entities/{entity_id:long}", Handle)
             .RequireAccess(Access.EntityWrite)
@@ -23,7 +25,7 @@ public static class ReplaceEntityEndpoint
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
         var input = EntityForm.From(form);
-        var validation = new ReplaceEntityValidator().Validate(input);
+        var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
         MediaInfo? info = null;

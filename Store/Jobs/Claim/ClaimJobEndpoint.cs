@@ -21,6 +21,8 @@ public sealed class ClaimValidator : AbstractValidator<ClaimRequest>
 
 public static class ClaimJobEndpoint
 {
+    static readonly ClaimValidator Validator = new();
+
     public static void MapClaimJob(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/compute/jobs/claim", Handle)
             .RequireAccess(Access.Inference)
@@ -32,7 +34,7 @@ public static class ClaimJobEndpoint
     public static async Task<Results<Ok<Job>, NoContent, UnprocessableEntity<ValidationErrorBody>>> Handle(
         ClaimRequest request, HttpContext context, JobQueue queue, IHostApplicationLifetime lifetime)
     {
-        var validation = new ClaimValidator().Validate(request);
+        var validation = Validator.Validate(request);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);

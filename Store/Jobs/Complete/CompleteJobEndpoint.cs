@@ -31,6 +31,8 @@ public sealed record CompleteJobRequest(string WorkerId, string? TaskOutput, IFo
 
 public static class CompleteJobEndpoint
 {
+    static readonly CompleteValidator Validator = new();
+
     public static void MapCompleteJob(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/compute/jobs/{job_id}/complete", Handle)
             .RequireAccess(Access.Inference)
@@ -45,7 +47,7 @@ public static class CompleteJobEndpoint
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, folders.TempDir, ct);
         var input = new CompleteForm(form.Field("worker_id"), form.Field("task_output"));
-        var validation = new CompleteValidator().Validate(input);
+        var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
         var uploads = form.Files.Where(f => f.Field == "output_files").Select(f => new OutputUpload(f.FileName, f.TempPath)).ToList();

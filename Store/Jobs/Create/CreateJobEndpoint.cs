@@ -8,6 +8,8 @@ namespace Store.Jobs.Create;
 
 public static class CreateJobEndpoint
 {
+    static readonly CreateJobValidator Validator = new();
+
     public static void MapCreateJob(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/compute/jobs/{task_type}", Handle)
             .RequireAccess(Access.Inference)
@@ -22,7 +24,7 @@ public static class CreateJobEndpoint
     {
         await using var form = await ReadFormAsync(context.Request, folders, ct);
         var input = CreateJobForm.From(task_type, form);
-        var validation = new CreateJobValidator().Validate(input);
+        var validation = Validator.Validate(input);
         if (!validation.IsValid) return TypedResults.BadRequest(new ErrorBody(validation.Errors[0].ErrorMessage));
 
         var externals = new List<(ExternalFile File, string Resolved)>();

@@ -20,6 +20,8 @@ public sealed class FailValidator : AbstractValidator<FailRequest>
 
 public static class FailJobEndpoint
 {
+    static readonly FailValidator Validator = new();
+
     public static void MapFailJob(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/compute/jobs/{job_id}/fail", Handle)
             .RequireAccess(Access.Inference)
@@ -30,7 +32,7 @@ public static class FailJobEndpoint
     public static async Task<Results<Ok<Job>, NotFound<ErrorBody>, Conflict<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         string job_id, FailRequest request, JobQueue queue, CancellationToken ct)
     {
-        var validation = new FailValidator().Validate(request);
+        var validation = Validator.Validate(request);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
         return (await queue.FailAsync(job_id, request.WorkerId!, request.ErrorMessage, ct)).ToResult(request.WorkerId!);
     }

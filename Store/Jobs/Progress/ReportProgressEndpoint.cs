@@ -20,6 +20,8 @@ public sealed class ProgressValidator : AbstractValidator<ProgressRequest>
 
 public static class ReportProgressEndpoint
 {
+    static readonly ProgressValidator Validator = new();
+
     public static void MapReportProgress(this IEndpointRouteBuilder routes) =>
         routes.MapPut("/compute/jobs/{job_id}/progress", Handle)
             .RequireAccess(Access.Inference)
@@ -30,7 +32,7 @@ public static class ReportProgressEndpoint
     public static async Task<Results<Ok<Job>, NotFound<ErrorBody>, Conflict<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         string job_id, ProgressRequest request, JobQueue queue, CancellationToken ct)
     {
-        var validation = new ProgressValidator().Validate(request);
+        var validation = Validator.Validate(request);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
         return (await queue.ProgressAsync(job_id, request.WorkerId!, request.Progress!.Value, ct)).ToResult(request.WorkerId!);
     }

@@ -30,6 +30,9 @@ public sealed class HeartbeatPathValidator : AbstractValidator<HeartbeatPath>
 
 public static class HeartbeatEndpoint
 {
+    static readonly HeartbeatPathValidator PathValidator = new();
+    static readonly HeartbeatValidator Validator = new();
+
     public static void MapWorkerHeartbeat(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/compute/workers/{worker_id}/heartbeat", Handle)
             .RequireAccess(Access.Inference)
@@ -41,9 +44,9 @@ public static class HeartbeatEndpoint
     public static async Task<Results<Ok<HeartbeatResponse>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         string worker_id, HeartbeatRequest request, JobQueue queue, CancellationToken ct)
     {
-        var path = new HeartbeatPathValidator().Validate(new HeartbeatPath(worker_id));
+        var path = PathValidator.Validate(new HeartbeatPath(worker_id));
         if (!path.IsValid) return Errors.Validation(path, "path");
-        var validation = new HeartbeatValidator().Validate(request);
+        var validation = Validator.Validate(request);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
         var capabilities = (request.Capabilities ?? []).Distinct().ToList();

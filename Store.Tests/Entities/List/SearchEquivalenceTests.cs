@@ -1,0 +1,234 @@
+using System.Text;
+using Dapper;
+using DbUp;
+using DbUp.Engine.Output;
+using DbUp.Sqlite.Helpers;
+using Microsoft.Data.Sqlite;
+using Store.Data;
+using Store.Tests.Infrastructure;
+
+namespace Store.Tests.Entities.List;
+
+/// <summary>
+/// The indexed search (sql/0007) answers exactly what the rule it replaced answered: each word, folded with .NET's
+/// invariant lower case, is a substring of the folded label or the folded description; filters, soft-deleted and
+/// version rules unchanged. The library is written raw before the index exists (so the migration builds it), then
+/// changed through the triggers; the expected answer is a plain C# reading of the rule over the same rows.
+/// </summary>
+public sealed class SearchEquivalenceTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Pieces of text that tell case rules, tokenizers and query syntaxes apart.</summary>
+    static readonly string[] Fragments =
+    [
+        "beach", "Sunset", "BEACHES", "sunsets", "mountain", "snow", "a", "ab", "é", "ÉTÉ", "été", "Straße", "STRASSE",
+        "ẞ", "ß", "İstanbul", "istanbul", "ıi", "ΣΊΣΥΦΟΣ", "σίσυφος", "ς", "Ёлка", "ёлка", "K", "k", "Ω", "ω",
+        "Ａｂｃ", "ａｂｃ", "😀", "😀😀", "😀beach", "e\u0301te", "naïve", "NAÏVE", "100%", "50_50", "a_b", "x*y", "\"quoted\"",
+        "'single'", "AND", "OR", "NOT", "NEAR", "(paren)", "label:beach", "-minus", "+plus", "^caret", "tab\tin",
+        "über", "ÜBER", "ǅ", "ǆ", "Ǆ", "ﬁ", "ﬃ", "Æsir", "æsir", "Øre", "øre", "ÿ", "Ÿ", "µ", "Μ", "日本", "日本語",
+        "写真", "ğ", "Ğ", "ǰ", "ȿ", "Ɀ", "ꭰ", "Ꭰ", "𐐀", "𐐨", "x", "xy", "xyz", "beach-sunset", "sun.set", "n°1",
+    ];
+
+    static readonly string[] Separators = [" ", " ", " ", "-", ", ", "", "/", "  "];
+
+    sealed record Row
+    {
+        public long Id { get; init; }
+        public string? Label { get; init; }
+        public string? Description { get; init; }
+        public long? ParentId { get; init; }
+        public bool IsCollection { get; init; }
+        public bool IsDeleted { get; init; }
+        public string? Type { get; init; }
+    }
+
+    [Fact]
+    public async Task Indexed_search_answers_what_the_folding_substring_rule_answers()
+    {
+        await using var temp = TempDb.Create(migrate: false);
+        MigrateBeforeTheIndex(temp);
+        var random = new Random(20260218);
+        using (var raw = temp.OpenRaw())
+        {
+            using var tx = raw.BeginTransaction();
+            var collections = new List<long>();
+            for (var i = 0; i < 400; i++)
+            {
+                var isCollection = random.Next(4) == 0;
+                var id = raw.ExecuteScalar<long>(
+                    """
+                    INSERT INTO entities (is_collection, label, description, parent_id, added_date, updated_date, is_deleted, type, md5)
+                    VALUES (@isCollection, @label, @description, @parent, 1, 1, @deleted, @type, @md5) RETURNING id
+                    """,
+                    new
+                    {
+                        isCollection,
+                        label = random.Next(10) == 0 ? null : Text(random),
+                        description = random.Next(3) == 0 ? null : Text(random),
+                        parent = collections.Count > 0 && random.Next(3) > 0 ? collections[random.Next(collections.Count)] : (long?)null,
+                        deleted = random.Next(6) == 0,
+                        type = isCollection ? null : random.Next(3) == 0 ? "video" : "image",
+                        md5 = isCollection ? null : $"h{i}",
+                    }, tx);
+                if (isCollection) collections.Add(id);
+            }
+            tx.Commit();
+        }
+
+        await using var host = await StoreHost.StartAsync(settings => temp.Settings with
+        {
+            Host = settings.Host, Port = settings.Port, BuiltinWorker = false, AuthDisabled = true,
+        });
+        await using (var db = await host.OpenDbAsync())
+        {
+            // Changes after the migration go through the triggers: new versions, soft deletes and restores, hard deletes, new rows.
+            await db.ExecuteAsync("UPDATE entities SET label = @label WHERE id % 7 = 0", new { label = "renamed Beach ÉTÉ" });
+            await db.ExecuteAsync("UPDATE entities SET description = 'ΣΊΣΥΦΟΣ 😀' WHERE id % 11 = 0");
+            await db.ExecuteAsync("UPDATE entities SET is_deleted = 1 - is_deleted WHERE id % 13 = 0");
+            await db.ExecuteAsync("UPDATE entities SET parent_id = NULL WHERE id % 17 = 0");
+            await db.ExecuteAsync("DELETE FROM entities WHERE id % 19 = 0 AND id NOT IN (SELECT parent_id FROM entities WHERE parent_id IS NOT NULL)");
+            for (var i = 0; i < 40; i++)
+                await db.ExecuteAsync(
+                    "INSERT INTO entities (is_collection, label, description, added_date, updated_date) VALUES (1, @label, @description, 2, 2)",
+                    new { label = Text(random), description = Text(random) });
+        }
+
+        List<Row> rows;
+        Dictionary<long, long> versions;
+        await using (var db = await host.OpenDbAsync())
+        {
+            rows = (await db.QueryAsync<Row>(
+                "SELECT id AS Id, label AS Label, description AS Description, parent_id AS ParentId, is_collection AS IsCollection, is_deleted AS IsDeleted, type AS Type FROM entities ORDER BY id")).AsList();
+            versions = (await db.QueryAsync<(long Id, long Max)>("SELECT id, MAX(version) FROM entity_versions GROUP BY id"))
+                .ToDictionary(v => v.Id, v => v.Max);
+        }
+
+        var queries = Queries(rows, random);
+        var filters = new[] { "", "&exclude_deleted=true", "&include_deleted=false", "&is_collection=true", "&type=image", "&version=2", "&version=1&is_collection=false" };
+        var parents = rows.Where(r => r.IsCollection).Select(r => r.Id).Take(3).Select(p => $"&parent_id={p}").Append("&parent_id=0");
+        var checkedAny = 0;
+        foreach (var query in queries)
+        foreach (var filter in query.Length % 3 == 0 ? filters.Concat(parents) : filters.Take(2))
+        {
+            var expected = rows.Where(r => Matches(r, query) && Passes(r, filter, versions)).Select(r => r.Id).ToList();
+            var url = $"/entities?page_size=100&search_query={Uri.EscapeDataString(query)}{filter}";
+            var page = await host.Client.GetOkAsync(url);
+            Assert.True(expected.Take(100).SequenceEqual(page.Ids()), $"{url}: expected [{string.Join(",", expected.Take(100))}], got [{string.Join(",", page.Ids())}]");
+            Assert.Equal(expected.Count, page.GetProperty("pagination").GetProperty("total_items").GetInt64());
+            var descending = await host.Client.GetOkAsync(url + "&order=desc");
+            Assert.Equal(Enumerable.Reverse(expected).Take(100), descending.Ids());
+            if (expected.Count > 0) checkedAny++;
+        }
+        Assert.True(checkedAny > 100, $"only {checkedAny} queries had matches");
+    }
+
+    [Fact]
+    public async Task Totals_of_unsearched_pages_equal_a_count_of_the_rows()
+    {
+        await using var host = await StoreHost.StartAsync();
+        var top = await host.Client.CreateCollectionAsync("top");
+        var inner = await host.Client.CreateCollectionAsync("inner", parentId: top.Id());
+        for (var i = 0; i < 6; i++) await host.Client.CreateMediaAsync($"note {i}", parentId: i % 2 == 0 ? top.Id() : inner.Id());
+        await host.Client.PatchAsync(inner.Id(), new { is_deleted = true });
+        await host.Client.PatchAsync(inner.Id() + 1, new { parent_id = inner.Id() });
+        await host.Client.DeleteAsync($"/entities/{inner.Id() + 2}", Ct);
+        await host.Client.PatchAsync(top.Id(), new { label = "top2" });
+
+        await using var db = await host.OpenDbAsync();
+        foreach (var parent in new long?[] { null, 0, top.Id(), inner.Id(), 999 })
+        foreach (var deleted in new[] { "", "&exclude_deleted=true" })
+        foreach (var kind in new[] { "", "&is_collection=true", "&is_collection=false", "&type=text", "&type=image" })
+        foreach (var version in new[] { "", "&version=1", "&version=2", "&version=3" })
+        {
+            var query = $"/entities?page_size=1{(parent is null ? "" : $"&parent_id={parent}")}{deleted}{kind}{version}";
+            var sql = new StringBuilder("SELECT COUNT(*) FROM entities e WHERE 1 = 1");
+            if (parent is 0) sql.Append(" AND e.parent_id IS NULL");
+            else if (parent is not null) sql.Append($" AND e.parent_id = {parent}");
+            if (deleted.Length > 0) sql.Append(" AND e.is_deleted = 0");
+            if (kind.Contains("true")) sql.Append(" AND e.is_collection = 1");
+            if (kind.Contains("false")) sql.Append(" AND e.is_collection = 0");
+            if (kind.Contains("type=")) sql.Append($" AND e.type = '{kind[(kind.IndexOf('=') + 1)..]}'");
+            if (version.Length > 0) sql.Append($" AND EXISTS (SELECT 1 FROM entity_versions v WHERE v.id = e.id AND v.version = {version[9..]})");
+            var page = await host.Client.GetOkAsync(query);
+            Assert.True(await db.ExecuteScalarAsync<long>(sql.ToString()) == page.GetProperty("pagination").GetProperty("total_items").GetInt64(), query);
+        }
+    }
+
+    /// <summary>Runs the scripts before the search index, so that the library exists when sql/0007 builds it.</summary>
+    static void MigrateBeforeTheIndex(TempDb temp)
+    {
+        Db.Prepare(temp.Path);
+        using var connection = new SqliteConnection(Db.ConnectionString(temp.Path));
+        connection.Open();
+        using var shared = new SharedConnection(connection);
+        var result = DeployChanges.To.SqliteDatabase(shared)
+            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly,
+                name => name.Contains(".sql.") && name.EndsWith(".sql") && string.CompareOrdinal(name[(name.IndexOf(".sql.") + 5)..], "0007") < 0)
+            .LogTo(new NoOpUpgradeLog())
+            .Build()
+            .PerformUpgrade();
+        Assert.True(result.Successful, result.Error?.Message);
+    }
+
+    static string Text(Random random)
+    {
+        var text = new StringBuilder();
+        for (var i = random.Next(1, 5); i > 0; i--)
+        {
+            if (text.Length > 0) text.Append(Separators[random.Next(Separators.Length)]);
+            text.Append(Fragments[random.Next(Fragments.Length)]);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Every fragment in three cases, pieces of stored texts of 1 to 5 characters, and pairs and triples of those.</summary>
+    static List<string> Queries(IReadOnlyList<Row> rows, Random random)
+    {
+        var words = new List<string>();
+        foreach (var fragment in Fragments) words.AddRange([fragment, fragment.ToUpperInvariant(), fragment.ToLowerInvariant()]);
+        var texts = rows.SelectMany(r => new[] { r.Label, r.Description }).OfType<string>().ToList();
+        for (var i = 0; i < 120; i++)
+        {
+            var text = texts[random.Next(texts.Count)];
+            var length = random.Next(1, 6);
+            if (text.Length < length) continue;
+            var start = random.Next(text.Length - length + 1);
+            if (char.IsLowSurrogate(text[start]) || char.IsHighSurrogate(text[start + length - 1])) continue;
+            words.Add(random.Next(2) == 0 ? text.Substring(start, length) : text.Substring(start, length).ToUpperInvariant());
+        }
+        words = words.Where(w => w.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length > 0).Distinct().ToList();
+        var queries = new List<string>(words) { "zzzz", "qq", " ", "beach  sunset", "\tbeach\n" };
+        for (var i = 0; i < 150; i++)
+            queries.Add(string.Join(' ', Enumerable.Range(0, random.Next(2, 4)).Select(_ => words[random.Next(words.Count)])));
+        return queries;
+    }
+
+    /// <summary>The rule as the list endpoint implemented it before the index: instr(fold(column), fold(word)) for every word.</summary>
+    static bool Matches(Row row, string query) =>
+        query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).All(word =>
+        {
+            var w = word.ToLowerInvariant();
+            return row.Label?.ToLowerInvariant().Contains(w, StringComparison.Ordinal) == true
+                || row.Description?.ToLowerInvariant().Contains(w, StringComparison.Ordinal) == true;
+        });
+
+    static bool Passes(Row row, string filter, IReadOnlyDictionary<long, long> versions)
+    {
+        foreach (var part in filter.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (part[..part.IndexOf('=')], part[(part.IndexOf('=') + 1)..]);
+            var ok = name switch
+            {
+                "exclude_deleted" or "include_deleted" => !row.IsDeleted,
+                "is_collection" => row.IsCollection == bool.Parse(value),
+                "type" => row.Type == value,
+                "version" => versions.TryGetValue(row.Id, out var max) && max >= long.Parse(value),
+                "parent_id" => value == "0" ? row.ParentId is null : row.ParentId == long.Parse(value),
+                _ => throw new ArgumentException(name),
+            };
+            if (!ok) return false;
+        }
+        return true;
+    }
+}

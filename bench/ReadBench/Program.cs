@@ -1,0 +1,16 @@
+using ReadBench;
+
+// readbench generate <data-dir> <entities>   a library in <data-dir>/media_store.db; prints the benchmark's parameters
+// readbench bare <port> <json-file>          GET /entities/{id} answering that JSON, and nothing else
+return args switch
+{
+    ["generate", var dir, var count] => Library.Generate(dir, int.Parse(count)),
+    ["bare", var port, var json] => await Bare.RunAsync(int.Parse(port), File.ReadAllText(json)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: readbench generate <data-dir> <entities> | readbench bare <port> <json-file>");
+    return 2;
+}
