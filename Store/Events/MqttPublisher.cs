@@ -20,7 +20,8 @@ public sealed class MqttPublisher : BackgroundService
     public const int Capacity = 10_000;
     static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
-    static readonly TimeSpan FlushAtStop = TimeSpan.FromSeconds(2);
+    // Long enough for the last messages (a worker's sign-off) on a busy machine; only a stop with messages still queued waits.
+    static readonly TimeSpan FlushAtStop = TimeSpan.FromSeconds(5);
     /// <summary>A message that breaks the connection this often is dropped, so one bad message cannot stop the rest.</summary>
     const int MaxAttempts = 3;
 
