@@ -38,7 +38,7 @@ public sealed class AccessMatrixTests
     {
         "/" or "/compute" or "/compute/capabilities" => Access.Public,
         _ when path.StartsWith("/openapi/") || path == "/scalar" || path.StartsWith("/scalar/") => Access.Public,
-        _ when path.StartsWith("/admin/") => Access.Admin,
+        _ when path.StartsWith("/admin/") || path.StartsWith("/system/") => Access.Admin,
         _ when path == "/entities" || path.StartsWith("/entities/") => method is "GET" or "HEAD" ? Access.EntityRead : Access.EntityWrite,
         _ when path.StartsWith("/compute/") => Access.Inference,
         _ => null,

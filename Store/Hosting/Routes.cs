@@ -15,6 +15,8 @@ using Store.Admin.JobsStorage;
 using Store.Compute.Capabilities;
 using Store.Compute.Root;
 using Store.Health;
+using Store.Integrity.Audit;
+using Store.Integrity.ClearOrphans;
 using Store.Jobs.Claim;
 using Store.Jobs.Complete;
 using Store.Jobs.Create;
@@ -66,5 +68,9 @@ public static class Routes
         admin.MapAdminPref();
         admin.MapJobsStorage();
         admin.MapJobsCleanup();
+
+        var system = app.MapGroup("").WithTags("System");
+        system.MapAudit();
+        system.MapClearOrphans();
     }
 }

@@ -45,36 +45,5 @@ public sealed class MediaStorage(StoreSettings settings)
     /// place a file before that lock is released, so the same content uploaded again right after the
     /// commit lands on the original path and is never mistaken for the file being removed.
     /// </summary>
-    public PendingRemoval SetAside(IEnumerable<string?> relativePaths)
-    {
-        var moved = new List<(string Original, string AsideAt)>();
-        foreach (var relative in relativePaths)
-        {
-            if (string.IsNullOrEmpty(relative)) continue;
-            var original = FullPath(relative);
-            var aside = Path.Combine(TempDir, $"removing-{Guid.NewGuid():N}");
-            try { File.Move(original, aside); }
-            catch (FileNotFoundException) { continue; }
-            catch (DirectoryNotFoundException) { continue; }
-            moved.Add((original, aside));
-        }
-        return new PendingRemoval(moved);
-    }
-}
-
-/// <summary>Files moved aside by <see cref="MediaStorage.SetAside"/>: purged once the rows are gone, put back if the commit fails.</summary>
-public sealed class PendingRemoval(IReadOnlyList<(string Original, string AsideAt)> moved)
-{
-    public void Complete()
-    {
-        foreach (var (_, aside) in moved) FileCleanup.TryDelete(aside);
-    }
-
-    public void Undo()
-    {
-        foreach (var (original, aside) in moved)
-        {
-            try { File.Move(aside, original, overwrite: false); } catch (IOException) { }
-        }
-    }
+    public PendingRemoval SetAside(IEnumerable<string?> relativePaths) => Aside.Move(Root, TempDir, relativePaths);
 }

@@ -62,7 +62,7 @@ public static class CreateEntityEndpoint
         {
             if (info is not null)
             {
-                placed = files.Store(input.Image!, info.Hash, info.Extension);
+                placed = files.Store(context, input.Image!, info.Hash, info.Extension);
                 entity = entity.WithMedia(info, now, placed, input.Image!.Md5);
             }
             var created = await CreateEntitySql.InsertAsync(connection, tx, entity);

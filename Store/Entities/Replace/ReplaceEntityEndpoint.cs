@@ -60,7 +60,7 @@ public static class ReplaceEntityEndpoint
             {
                 if (await ReplaceEntitySql.HolderOfHashAsync(connection, tx, info.Hash, entity_id) is { } holder)
                     return Errors.Conflict($"Duplicate of entity {holder}");
-                placed = files.Store(input.Image!, info.Hash, info.Extension);
+                placed = files.Store(context, input.Image!, info.Hash, info.Extension);
                 updated = updated.WithMedia(info, now, placed, input.Image!.Md5);
             }
             var saved = await ReplaceEntitySql.UpdateAsync(connection, tx, updated);

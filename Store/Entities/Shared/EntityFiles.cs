@@ -5,7 +5,7 @@ using Store.Storage;
 namespace Store.Entities.Shared;
 
 /// <summary>The file part of create and replace: inspect an upload and move it into the store.</summary>
-public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage, TimeProvider clock)
+public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage, PendingFiles pending, TimeProvider clock)
 {
     public string TempDir => storage.TempDir;
 
@@ -18,10 +18,14 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
         catch (MediaToolException e) { throw new ClientError(StatusCodes.Status503ServiceUnavailable, "The media tools could not process the file: " + e.Message); }
     }
 
-    /// <summary>Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c>, flushed to disk; returns the relative path.</summary>
-    public string Store(UploadedFile file, string hash, string? extension)
+    /// <summary>
+    /// Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c>, flushed to disk; returns the relative path.
+    /// The path stays in the pending journal until the request ends, by when its row is committed or the file removed.
+    /// </summary>
+    public string Store(HttpContext context, UploadedFile file, string hash, string? extension)
     {
         var relative = MediaStorage.RelativePathFor(clock.GetUtcNow(), hash, extension ?? "");
+        pending.Record(context, storage.FullPath(relative));
         storage.Place(file.TempPath, relative);
         return relative;
     }

@@ -93,6 +93,13 @@ public sealed class JobFolders(StoreSettings settings)
             .Where(r => r is not null)
             .Select(r => r!);
 
+    /// <summary>
+    /// Moves the jobs' folders aside while the caller holds the database's write lock and deletes their rows
+    /// (see <see cref="Aside"/>): purged after the commit, put back if it fails or never comes.
+    /// </summary>
+    public PendingRemoval SetAside(IEnumerable<string> jobIds) =>
+        Aside.Move(settings.ServerDir, TempDir, jobIds.Select(id => RelativeToServer(JobDir(id))));
+
     /// <summary>Deletes a job's folder; answers the bytes it held.</summary>
     public long DeleteJob(string jobId)
     {
@@ -104,17 +111,7 @@ public sealed class JobFolders(StoreSettings settings)
         return size;
     }
 
-    public static long FolderSize(string dir)
-    {
-        if (!Directory.Exists(dir)) return 0;
-        long total = 0;
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-        foreach (var file in new DirectoryInfo(dir).EnumerateFiles("*", options))
-        {
-            try { total += file.Length; } catch (IOException) { }
-        }
-        return total;
-    }
+    public static long FolderSize(string dir) => DiskUsage.FolderSize(dir);
 
     /// <summary>
     /// The job-relative path (<c>input/&lt;name&gt;</c>, <c>output/&lt;name&gt;</c>) of the first of <paramref name="files"/>,
