@@ -84,6 +84,7 @@ public static class StoreApp
         if (recovered.Restored + recovered.Removed > 0)
             services.GetRequiredService<ILoggerFactory>().CreateLogger("Store.Integrity").LogWarning(
                 "After a crash: {Restored} set-aside files put back, {Removed} files no row names removed", recovered.Restored, recovered.Removed);
+        Directory.CreateDirectory(services.GetRequiredService<PendingFiles>().Dir);
         services.GetRequiredService<MediaStorage>().Prepare();
         services.GetRequiredService<JobFolders>().Prepare();
     }
