@@ -38,6 +38,7 @@ public static class StoreApp
         builder.Services.AddSingleton<Db>();
         builder.Services.AddSingleton<MediaStorage>();
         builder.Services.AddSingleton<PendingFiles>();
+        builder.Services.AddSingleton<DiskSpace>();
         builder.Services.AddIntegrity();
         builder.Services.AddSingleton(new MediaToolOptions());
         builder.Services.AddSingleton<ExifToolPool>();
@@ -67,6 +68,12 @@ public static class StoreApp
         Prepare(settings, app.Services);
 
         app.UseStoreErrors();
+        var space = app.Services.GetRequiredService<DiskSpace>();
+        app.Use((context, next) =>
+        {
+            if (HttpMethods.IsDelete(context.Request.Method)) space.ReleaseBallastIfLow();
+            return next(context);
+        });
         app.UseStoreAuth();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAccess(Access.Public);
         app.MapScalarApiReference("/scalar").RequireAccess(Access.Public);
@@ -86,6 +93,7 @@ public static class StoreApp
                 "After a crash: {Restored} set-aside files put back, {Removed} files no row names removed", recovered.Restored, recovered.Removed);
         Directory.CreateDirectory(services.GetRequiredService<PendingFiles>().Dir);
         services.GetRequiredService<MediaStorage>().Prepare();
+        services.GetRequiredService<DiskSpace>().KeepBallast();
         services.GetRequiredService<JobFolders>().Prepare();
     }
 }
