@@ -13,12 +13,12 @@ public sealed class FullDiskTests
     static CancellationToken Ct => TestContext.Current.CancellationToken;
     const long Reserve = 4L * 1024 * 1024;
 
-    static async Task<StoreHost> StartOn(SmallDisk disk) => await StoreHost.StartAsync(s => s with
+    static async Task<StoreHost> StartOn(SmallDisk disk, long reserve = Reserve) => await StoreHost.StartAsync(s => s with
     {
         ServerDir = disk.Path,
         DatabasePath = Path.Combine(disk.Path, "media_store.db"),
         MediaDir = Path.Combine(disk.Path, "media"),
-        MinFreeBytes = Reserve,
+        MinFreeBytes = reserve,
     });
 
     static byte[] Random(int size, int seed)
@@ -140,5 +140,24 @@ public sealed class FullDiskTests
         File.Delete(filler);
         await Expect.StatusAsync(await Upload(host, Random(64 * 1024, 6)), HttpStatusCode.Created);
         await AssertNothingHalfWritten(host);
+    }
+
+    [Fact]
+    public async Task Without_a_reserve_the_kernels_no_space_left_is_a_507_and_nothing_is_half_written()
+    {
+        using var disk = SmallDisk.Mount(16);
+        await using var host = await StartOn(disk, reserve: 0);
+        var filler = disk.FillUp();
+        // Chunked, so no size is known beforehand and the write itself meets ENOSPC.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/entities")
+        {
+            Content = Forms.Entity(false, "fill", file: Random(256 * 1024, 7), fileName: "fill.bin"),
+        };
+        request.Headers.TransferEncodingChunked = true;
+        var detail = await Expect507(await host.Client.SendAsync(request, Ct), "media folder", host);
+        Assert.DoesNotContain("Internal", detail);
+        File.Delete(filler);
+        await AssertNothingHalfWritten(host);
+        await Expect.StatusAsync(await Upload(host, Random(256 * 1024, 8)), HttpStatusCode.Created);
     }
 }

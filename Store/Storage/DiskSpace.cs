@@ -91,9 +91,11 @@ public sealed class DiskSpace(StoreSettings settings)
         var sqliteFull = exception is SqliteException { SqliteErrorCode: SQLITE_FULL };
         var diskFull = exception is IOException { HResult: ENOSPC or EDQUOT };
         if (!sqliteFull && !diskFull) return null;
-        var full = Areas.Select(a => (a.Name, Free: FreeBytes(a.Dir))).Where(a => a.Free < Reserve).Select(a => a.Name).Distinct().ToList();
+        // Whatever is (all but) full now is what refused the write; the reserve may be 0, hence the floor.
+        var nearlyFull = Math.Max(Reserve, 1024 * 1024);
+        var full = Areas.Select(a => (a.Name, Free: FreeBytes(a.Dir))).Where(a => a.Free < nearlyFull).Select(a => a.Name).Distinct().ToList();
         if (sqliteFull && !full.Contains("database")) full.Insert(0, "database");
-        var what = full.Count == 0 ? "disk" : string.Join(" and ", full);
-        return $"Insufficient storage: the {what} is full; free some space (deleting entities or jobs works) and try again";
+        var what = full.Count == 0 ? "disk" : string.Join(", ", full[..^1]) + (full.Count > 1 ? " and " : "") + full[^1];
+        return $"Insufficient storage: the {what} {(full.Count > 1 ? "are" : "is")} full; free some space (deleting entities or jobs works) and try again";
     }
 }
