@@ -40,7 +40,7 @@ public sealed class AccessMatrixTests
         // Health for orchestrators and /metrics for Prometheus, which scrape without credentials (README: Metrics).
         "/health/live" or "/health/ready" or "/metrics" => Access.Public,
         _ when path.StartsWith("/openapi/") || path == "/scalar" || path.StartsWith("/scalar/") => Access.Public,
-        _ when path.StartsWith("/admin/") => Access.Admin,
+        _ when path.StartsWith("/admin/") || path.StartsWith("/system/") => Access.Admin,
         _ when path == "/entities" || path.StartsWith("/entities/") => method is "GET" or "HEAD" ? Access.EntityRead : Access.EntityWrite,
         _ when path.StartsWith("/compute/") => Access.Inference,
         _ => null,

@@ -30,13 +30,14 @@ public sealed class MediaStorageTests : IDisposable
         var path = Stored("store/2026/11/25/aa.txt", "a");
         var removal = _storage.SetAside(["store/2026/11/25/aa.txt", null, "store/2026/11/25/missing.txt"]);
         Assert.False(File.Exists(path));
-        Assert.Single(Directory.GetFiles(_storage.TempDir));
+        // The set-aside copy keeps its path under an aside folder, so a restart can tell where it came from.
+        Assert.Single(Directory.GetFiles(_storage.TempDir, "aa.txt", SearchOption.AllDirectories));
 
         // Same content stored again at the same path before the purge: the purge must not touch it.
         Stored("store/2026/11/25/aa.txt", "a again");
         removal.Complete();
         Assert.Equal("a again", File.ReadAllText(path));
-        Assert.Empty(Directory.GetFiles(_storage.TempDir));
+        Assert.Empty(Directory.GetFileSystemEntries(_storage.TempDir));
     }
 
     [Fact]
@@ -46,6 +47,6 @@ public sealed class MediaStorageTests : IDisposable
         var removal = _storage.SetAside(["store/2026/11/25/bb.txt"]);
         removal.Undo();
         Assert.Equal("b", File.ReadAllText(path));
-        Assert.Empty(Directory.GetFiles(_storage.TempDir));
+        Assert.Empty(Directory.GetFileSystemEntries(_storage.TempDir));
     }
 }

@@ -19,7 +19,7 @@ public sealed record Cli(string Command, string? Host, int? Port, bool NoAuth, b
         Configuration comes from the environment: CL_SERVER_DIR (required), DATABASE_URL,
         MEDIA_STORAGE_DIR, PUBLIC_KEY_PATH, AUTH_DISABLED, READ_AUTH_ENABLED, HOST, PORT,
         WORKER_TTL_SECONDS, JOB_LEASE_SECONDS, JOB_MAX_RETRIES, JOB_RETENTION_DAYS,
-        JOB_EXTERNAL_ROOTS, MAX_UPLOAD_BYTES, MQTT_BROKER, MQTT_PORT, LOG_LEVEL, LOG_FORMAT,
+        JOB_EXTERNAL_ROOTS, MAX_UPLOAD_BYTES, MIN_FREE_BYTES, MQTT_BROKER, MQTT_PORT, LOG_LEVEL, LOG_FORMAT,
         METRICS_ENABLED. Flags win over the environment.
         """;
 

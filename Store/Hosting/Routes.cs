@@ -18,6 +18,8 @@ using Store.Compute.Root;
 using Store.Health;
 using Store.Health.Live;
 using Store.Health.Ready;
+using Store.Integrity.Audit;
+using Store.Integrity.ClearOrphans;
 using Store.Jobs.Claim;
 using Store.Jobs.Complete;
 using Store.Jobs.Create;
@@ -72,5 +74,9 @@ public static class Routes
         admin.MapAdminPref();
         admin.MapJobsStorage();
         admin.MapJobsCleanup();
+
+        var system = app.MapGroup("").WithTags("System");
+        system.MapAudit();
+        system.MapClearOrphans();
     }
 }

@@ -9,6 +9,7 @@ using Store.Entities.Lookup;
 using Store.Entities.Shared;
 using Store.Events;
 using Store.Http;
+using Store.Integrity.Shared;
 using Store.Jobs.Shared;
 using Store.Media;
 using Store.Observability;
@@ -39,6 +40,9 @@ public static class StoreApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Db>();
         builder.Services.AddSingleton<MediaStorage>();
+        builder.Services.AddSingleton<PendingFiles>();
+        builder.Services.AddSingleton<DiskSpace>();
+        builder.Services.AddIntegrity();
         builder.Services.AddSingleton(new MediaToolOptions());
         builder.Services.AddSingleton<ExifToolPool>();
         builder.Services.AddSingleton<ExifToolReader>();
@@ -71,6 +75,12 @@ public static class StoreApp
 
         app.UseMiddleware<RequestLog>();
         app.UseStoreErrors();
+        var space = app.Services.GetRequiredService<DiskSpace>();
+        app.Use((context, next) =>
+        {
+            if (HttpMethods.IsDelete(context.Request.Method)) space.ReleaseBallastIfLow();
+            return next(context);
+        });
         app.UseStoreAuth();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAccess(Access.Public);
         app.MapScalarApiReference("/scalar").RequireAccess(Access.Public);
@@ -84,7 +94,14 @@ public static class StoreApp
         Directory.CreateDirectory(settings.ServerDir);
         if (settings.NoMigrate) Db.Prepare(settings.DatabasePath);
         else Migrator.Run(settings);
+        // Before the temporary folders are cleared: they may hold files a crash left set aside.
+        var recovered = CrashRecovery.Run(settings, services.GetRequiredService<FileOwners>(), services.GetRequiredService<PendingFiles>());
+        if (recovered.Restored + recovered.Removed > 0)
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Store.Integrity").LogWarning(
+                "After a crash: {Restored} set-aside files put back, {Removed} files no row names removed", recovered.Restored, recovered.Removed);
+        Directory.CreateDirectory(services.GetRequiredService<PendingFiles>().Dir);
         services.GetRequiredService<MediaStorage>().Prepare();
+        services.GetRequiredService<DiskSpace>().KeepBallast();
         services.GetRequiredService<JobFolders>().Prepare();
     }
 }

@@ -19,6 +19,9 @@ public sealed record StoreSettings
     public int JobRetentionDays { get; init; } = 7;
     public IReadOnlyList<string> JobExternalRoots { get; init; } = [];
     public long MaxUploadBytes { get; init; } = 20L * 1024 * 1024 * 1024;
+    /// <summary>Uploads are refused (507) once they would leave less than this free; deletes go on below it.</summary>
+    public long MinFreeBytes { get; init; } = DefaultMinFreeBytes;
+    public const long DefaultMinFreeBytes = 64L * 1024 * 1024;
     /// <summary>The MQTT broker's host; events are published only when it is set.</summary>
     public string? MqttBroker { get; init; }
     public int MqttPort { get; init; } = 1883;
@@ -60,6 +63,7 @@ public sealed record StoreSettings
                 .Select(p => Path.GetFullPath(ExpandHome(p)))
                 .ToArray(),
             MaxUploadBytes = Long(env, "MAX_UPLOAD_BYTES", 20L * 1024 * 1024 * 1024),
+            MinFreeBytes = Long(env, "MIN_FREE_BYTES", DefaultMinFreeBytes, allowZero: true),
             MqttBroker = Broker(env("MQTT_BROKER")),
             MqttPort = Int(env, "MQTT_PORT", 1883, 1, 65535),
             LogLevel = Level(env("LOG_LEVEL")),
@@ -141,13 +145,13 @@ public sealed record StoreSettings
             : throw new SettingsException($"{name} must be a whole number from {min} to {max}, not '{raw}'.");
     }
 
-    static long Long(Func<string, string?> env, string name, long fallback)
+    static long Long(Func<string, string?> env, string name, long fallback, bool allowZero = false)
     {
         var raw = env(name);
         if (string.IsNullOrWhiteSpace(raw)) return fallback;
-        return long.TryParse(raw, out var value) && value > 0
+        return long.TryParse(raw, out var value) && (value > 0 || allowZero && value == 0)
             ? value
-            : throw new SettingsException($"{name} must be a positive number of bytes, not '{raw}'.");
+            : throw new SettingsException($"{name} must be a {(allowZero ? "whole" : "positive")} number of bytes, not '{raw}'.");
     }
 }
 

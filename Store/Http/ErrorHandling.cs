@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Store.Storage;
 
 namespace Store.Http;
 
@@ -15,6 +16,7 @@ public static partial class ErrorHandling
         // Only real faults reach the exception handler (and the log); client mistakes are answered below it.
         app.UseExceptionHandler(error => error.Run(context =>
             Errors.Detail(StatusCodes.Status500InternalServerError, "Internal server error").ExecuteAsync(context)));
+        var space = app.Services.GetRequiredService<DiskSpace>();
 
         app.Use(async (context, next) =>
         {
@@ -26,6 +28,10 @@ public static partial class ErrorHandling
             {
                 Observability.RequestLog.Remember(context, e);
                 await result.ExecuteAsync(context);
+            }
+            catch (Exception e) when (FullDisk(e, space) is { } detail && !context.Response.HasStarted)
+            {
+                await Errors.Detail(StatusCodes.Status507InsufficientStorage, detail).ExecuteAsync(context);
             }
         });
 
@@ -55,6 +61,10 @@ public static partial class ErrorHandling
             Errors.Detail(499, "Client closed request"),
         _ => null,
     };
+
+    /// <summary>Not the client's mistake, but no fault either: the write did not fit, and the answer says where.</summary>
+    static string? FullDisk(Exception exception, DiskSpace space) =>
+        exception is StorageFullError full ? full.Message : space.Describe(exception);
 
     static string ReasonPhrase(int status) =>
         Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";

@@ -4,7 +4,7 @@ using FluentValidation.Results;
 namespace Store.Http;
 
 /// <summary>What an endpoint that takes a JSON object or a form received, before its validator judges it.</summary>
-public enum BodyKind { Object, Form, Missing, Unsupported, NotJson, NotObject }
+public enum BodyKind { Object, Form, Missing, Unsupported, NotJson, NotObject, BadText }
 
 /// <summary>
 /// The body of an endpoint that takes a JSON object or a form (PATCH /entities/{id}, PUT /admin/config/read-auth).
@@ -25,6 +25,7 @@ public sealed record JsonOrForm(BodyKind Kind, JsonElement Json, IReadOnlyDictio
         {
             using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
             var root = json.RootElement.Clone();
+            if (!JsonText.HasOnlyValidStrings(root)) return new(BodyKind.BadText, default, NoFields, contentType);
             return new(root.ValueKind == JsonValueKind.Object ? BodyKind.Object : BodyKind.NotObject, root, NoFields, contentType);
         }
         catch (JsonException)
@@ -41,6 +42,7 @@ public sealed record JsonOrForm(BodyKind Kind, JsonElement Json, IReadOnlyDictio
         BodyKind.Missing => Body(RequestShape.Missing(expected)),
         BodyKind.Unsupported => Body(RequestShape.WrongType(ContentType, expected)),
         BodyKind.NotJson => Body(new(["body"], $"Invalid JSON: send {expected}", "json_invalid")),
+        BodyKind.BadText => Body(new(["body"], "Invalid JSON: a string holds a lone surrogate or bytes that are not UTF-8", "json_invalid")),
         BodyKind.NotObject => Body(new(["body"], "Input should be a valid dictionary or object", "model_attributes_type")),
         _ => null,
     };

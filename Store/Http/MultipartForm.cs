@@ -72,7 +72,7 @@ public sealed class MultipartForm : IAsyncDisposable
                 if (disposition.FileName.HasValue || disposition.FileNameStar.HasValue)
                 {
                     var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
-                    form.Files.Add(await SaveFile(section, name, fileName, tempDir, ct));
+                    form.Files.Add(await SaveFile(request, section, name, fileName, tempDir, ct));
                 }
                 else
                 {
@@ -143,8 +143,14 @@ public sealed class MultipartForm : IAsyncDisposable
         return (Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), (int)buffer.Length);
     }
 
-    static async Task<UploadedFile> SaveFile(MultipartSection section, string field, string fileName, string tempDir, CancellationToken ct)
+    /// <summary>While a file streams, free space is looked at again every so often: a body of unknown size must stop at the reserve too.</summary>
+    const long SpaceCheckEvery = 8L * 1024 * 1024;
+
+    static async Task<UploadedFile> SaveFile(HttpRequest request, MultipartSection section, string field, string fileName, string tempDir, CancellationToken ct)
     {
+        // Before the file's bytes are read: a body known to be larger than the room left is refused unread.
+        var space = request.HttpContext.RequestServices.GetService<DiskSpace>();
+        space?.EnsureRoom(tempDir, request.ContentLength ?? 0);
         var path = Path.Combine(tempDir, $"upload-{Guid.NewGuid():N}.part");
         using var receive = Observability.StoreMetrics.Stage("receive");
         try
@@ -154,10 +160,16 @@ public sealed class MultipartForm : IAsyncDisposable
             {
                 var chunk = new byte[1 << 16];
                 int read;
+                long written = 0, nextCheck = SpaceCheckEvery;
                 while ((read = await ReadPart(section.Body, chunk, ct)) > 0)
                 {
                     md5.AppendData(chunk, 0, read);
                     await target.WriteAsync(chunk.AsMemory(0, read), ct);
+                    if ((written += read) >= nextCheck)
+                    {
+                        space?.EnsureRoom(tempDir, 0);
+                        nextCheck += SpaceCheckEvery;
+                    }
                 }
                 await target.FlushAsync(ct);
             }

@@ -34,7 +34,8 @@ public sealed class MediaStorage(StoreSettings settings)
         return Path.Combine("previews", folder, $"{stem}-{(int)size}.webp").Replace('\\', '/');
     }
 
-    static IEnumerable<string> WithPreviews(string relativeFilePath) =>
+    /// <summary>A stored file's path and its previews' paths, all relative to the media folder.</summary>
+    public static IEnumerable<string> WithPreviews(string relativeFilePath) =>
         [relativeFilePath, PreviewPath(relativeFilePath, PreviewSize.Small), PreviewPath(relativeFilePath, PreviewSize.Large)];
 
     /// <summary>Writes the previews of a stored file, each flushed and renamed into place like the file.</summary>
@@ -87,35 +88,6 @@ public sealed class MediaStorage(StoreSettings settings)
     /// place a file before that lock is released, so the same content uploaded again right after the
     /// commit lands on the original path and is never mistaken for the file being removed.
     /// </summary>
-    public PendingRemoval SetAside(IEnumerable<string?> relativePaths)
-    {
-        var moved = new List<(string Original, string AsideAt)>();
-        foreach (var relative in relativePaths.Where(p => !string.IsNullOrEmpty(p)).SelectMany(p => WithPreviews(p!)))
-        {
-            var original = FullPath(relative);
-            var aside = Path.Combine(TempDir, $"removing-{Guid.NewGuid():N}");
-            try { File.Move(original, aside); }
-            catch (FileNotFoundException) { continue; }
-            catch (DirectoryNotFoundException) { continue; }
-            moved.Add((original, aside));
-        }
-        return new PendingRemoval(moved);
-    }
-}
-
-/// <summary>Files moved aside by <see cref="MediaStorage.SetAside"/>: purged once the rows are gone, put back if the commit fails.</summary>
-public sealed class PendingRemoval(IReadOnlyList<(string Original, string AsideAt)> moved)
-{
-    public void Complete()
-    {
-        foreach (var (_, aside) in moved) FileCleanup.TryDelete(aside);
-    }
-
-    public void Undo()
-    {
-        foreach (var (original, aside) in moved)
-        {
-            try { File.Move(aside, original, overwrite: false); } catch (IOException) { }
-        }
-    }
+    public PendingRemoval SetAside(IEnumerable<string?> relativePaths) =>
+        Aside.Move(Root, TempDir, relativePaths.Where(p => !string.IsNullOrEmpty(p)).SelectMany(p => WithPreviews(p!)));
 }

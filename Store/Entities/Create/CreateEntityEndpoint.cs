@@ -64,7 +64,7 @@ public static class CreateEntityEndpoint
         {
             if (info is not null)
             {
-                placed = files.Store(input.Image!, info);
+                placed = files.Store(context, input.Image!, info);
                 entity = entity.WithMedia(info, now, placed, input.Image!.Md5);
             }
             var created = await CreateEntitySql.InsertAsync(connection, tx, entity);

@@ -62,7 +62,7 @@ public static class ReplaceEntityEndpoint
             {
                 if (await ReplaceEntitySql.HolderOfHashAsync(connection, tx, info.Hash, entity_id) is { } holder)
                     return Errors.Conflict($"Duplicate of entity {holder}");
-                placed = files.Store(input.Image!, info);
+                placed = files.Store(context, input.Image!, info);
                 updated = updated.WithMedia(info, now, placed, input.Image!.Md5);
             }
             var saved = await ReplaceEntitySql.UpdateAsync(connection, tx, updated);

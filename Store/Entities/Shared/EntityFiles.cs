@@ -5,7 +5,7 @@ using Store.Storage;
 namespace Store.Entities.Shared;
 
 /// <summary>The file part of create and replace: inspect an upload and move it, with its previews, into the store.</summary>
-public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage, UploadActivity activity, TimeProvider clock)
+public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage, UploadActivity activity, PendingFiles pending, TimeProvider clock)
 {
     public string TempDir => storage.TempDir;
 
@@ -23,12 +23,14 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
     /// <summary>
     /// Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c> and writes the previews the inspection
     /// made beside it (see <see cref="MediaStorage.PreviewPath"/>), all flushed to disk; returns the relative path.
-    /// <see cref="Remove"/> and <see cref="SetAside"/> take the previews along.
+    /// <see cref="Remove"/> and <see cref="SetAside"/> take the previews along. The file and its previews stay in the
+    /// pending journal until the request ends, by when its row is committed or they are removed.
     /// </summary>
-    public string Store(UploadedFile file, MediaInfo info)
+    public string Store(HttpContext context, UploadedFile file, MediaInfo info)
     {
         using var stage = Observability.StoreMetrics.Stage("store");
         var relative = MediaStorage.RelativePathFor(clock.GetUtcNow(), info.Hash, info.Extension ?? "");
+        foreach (var path in MediaStorage.WithPreviews(relative)) pending.Record(context, storage.FullPath(path));
         storage.Place(file.TempPath, relative);
         // A preview is derived data: one that cannot be written now (a full disk) does not fail the upload;
         // the preview backfill makes it later. Each is placed whole or not at all.

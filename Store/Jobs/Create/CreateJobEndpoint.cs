@@ -3,6 +3,7 @@ using Store.Auth;
 using Store.Http;
 using Store.Jobs.Shared;
 using Store.Media;
+using Store.Storage;
 
 namespace Store.Jobs.Create;
 
@@ -20,7 +21,7 @@ public static class CreateJobEndpoint
                              "and must lie inside MEDIA_STORAGE_DIR or JOB_EXTERNAL_ROOTS. Every input error answers 400.");
 
     public static async Task<Results<Created<Job>, BadRequest<ErrorBody>>> Handle(
-        string task_type, HttpContext context, JobQueue queue, JobFolders folders, CancellationToken ct)
+        string task_type, HttpContext context, JobQueue queue, JobFolders folders, PendingFiles pending, CancellationToken ct)
     {
         await using var form = await ReadFormAsync(context.Request, folders, ct);
         var input = CreateJobForm.From(task_type, form);
@@ -38,6 +39,8 @@ public static class CreateJobEndpoint
         var jobId = Guid.NewGuid().ToString("D");
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var files = new List<JobFile>();
+        // The job's folder may be left without its row by a crash from its first upload until the row commits.
+        if (input.Uploads.Count > 0) pending.Record(context, folders.JobDir(jobId));
         try
         {
             foreach (var upload in input.Uploads)

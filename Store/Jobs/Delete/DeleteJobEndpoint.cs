@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
 using Store.Auth;
 using Store.Data;
 using Store.Http;
@@ -20,11 +21,16 @@ public static class DeleteJobEndpoint
         string job_id, Db db, JobFolders folders, JobSignals signals, CancellationToken ct)
     {
         await using (var connection = await db.OpenAsync(ct))
+        await using (var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
         {
-            var deleted = await connection.ExecuteAsync("DELETE FROM jobs WHERE job_id = @job_id", new { job_id });
+            var deleted = await connection.ExecuteAsync("DELETE FROM jobs WHERE job_id = @job_id", new { job_id }, tx);
             if (deleted == 0) return Errors.NotFound("Job not found");
+            // Under the write lock, so a completion cannot write outputs into the folder between the two.
+            var removal = folders.SetAside([job_id]);
+            try { await tx.CommitAsync(ct); }
+            catch { removal.Undo(); throw; }
+            removal.Complete();
         }
-        folders.DeleteJob(job_id);
         signals.Changed();
         return TypedResults.NoContent();
     }

@@ -1,3 +1,4 @@
+using Store.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -93,7 +94,7 @@ public static class JobJson
     /// <summary>A client's JSON text as an element, or null when it is not JSON (the caller answers with its own message).</summary>
     public static JsonElement? TryParse(string text)
     {
-        try { return Element(text); }
+        try { return Element(text) is var element && JsonText.HasOnlyValidStrings(element) ? element : null; }
         catch (JsonException) { return null; }
     }
 

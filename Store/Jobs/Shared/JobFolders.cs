@@ -1,3 +1,4 @@
+using System.Text;
 using Store.Storage;
 using Store.Hosting;
 
@@ -60,6 +61,8 @@ public sealed class JobFolders(StoreSettings settings)
     /// </summary>
     public (string? Path, string? Problem) ResolveExternal(string path)
     {
+        // The filesystem cannot name such a path, and .NET throws rather than answer "not found".
+        if (path.Contains('\0')) return (null, "External file path contains a NUL character");
         if (!Path.IsPathRooted(path)) return (null, $"External file path must be absolute: {path}");
         var resolved = RealPath.Resolve(path);
         if (resolved is null || !AllowedRoots().Any(root => RealPath.IsInside(resolved, root)))
@@ -90,6 +93,13 @@ public sealed class JobFolders(StoreSettings settings)
             .Where(r => r is not null)
             .Select(r => r!);
 
+    /// <summary>
+    /// Moves the jobs' folders aside while the caller holds the database's write lock and deletes their rows
+    /// (see <see cref="Aside"/>): purged after the commit, put back if it fails or never comes.
+    /// </summary>
+    public PendingRemoval SetAside(IEnumerable<string> jobIds) =>
+        Aside.Move(settings.ServerDir, TempDir, jobIds.Select(id => RelativeToServer(JobDir(id))));
+
     /// <summary>Deletes a job's folder; answers the bytes it held.</summary>
     public long DeleteJob(string jobId)
     {
@@ -101,17 +111,7 @@ public sealed class JobFolders(StoreSettings settings)
         return size;
     }
 
-    public static long FolderSize(string dir)
-    {
-        if (!Directory.Exists(dir)) return 0;
-        long total = 0;
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-        foreach (var file in new DirectoryInfo(dir).EnumerateFiles("*", options))
-        {
-            try { total += file.Length; } catch (IOException) { }
-        }
-        return total;
-    }
+    public static long FolderSize(string dir) => DiskUsage.FolderSize(dir);
 
     /// <summary>
     /// The job-relative path (<c>input/&lt;name&gt;</c>, <c>output/&lt;name&gt;</c>) of the first of <paramref name="files"/>,
@@ -122,15 +122,45 @@ public sealed class JobFolders(StoreSettings settings)
         files.Count == 0 ? null : $"{folder}/{files[0].Filename}";
 
     /// <summary>
-    /// The last path part of a client's file name (either slash), without control characters;
+    /// The last path part of a client's file name (either slash), without control characters and lone surrogates;
     /// never empty, "." or "..". Clients cannot pick where a file lands.
     /// </summary>
     public static string CleanName(string? name)
     {
         var last = (name ?? "").Replace('\\', '/').Split('/').LastOrDefault() ?? "";
-        var clean = new string(last.Where(c => !char.IsControl(c)).ToArray()).Trim();
-        if (clean.Length > 200) clean = clean[..100] + clean[^100..];
+        var runes = new List<Rune>();
+        for (var i = 0; i < last.Length; i += 1)
+        {
+            if (Rune.TryGetRuneAt(last, i, out var rune))
+            {
+                if (!Rune.IsControl(rune)) runes.Add(rune);
+                if (rune.Utf16SequenceLength == 2) i++;
+            }
+        }
+        var clean = Shorten(runes, MaxNameBytes).Trim();
         return clean is "" or "." or ".." ? "file" : clean;
+    }
+
+    /// <summary>
+    /// Linux takes 255 bytes of UTF-8 in a name, not 255 characters ("é" is two bytes); this leaves room for
+    /// UniqueName's "_N".
+    /// </summary>
+    const int MaxNameBytes = 240;
+
+    /// <summary>The name's first and last runes (the end holds the extension) within <paramref name="maxBytes"/> of UTF-8.</summary>
+    static string Shorten(List<Rune> runes, int maxBytes)
+    {
+        if (runes.Sum(r => r.Utf8SequenceLength) <= maxBytes) return string.Concat(runes.Select(r => r.ToString()));
+        int head = 0, tail = runes.Count, used = 0;
+        // Alternate ends so both the start and the extension survive.
+        while (true)
+        {
+            var next = head <= runes.Count - tail ? runes[head] : runes[tail - 1];
+            if (used + next.Utf8SequenceLength > maxBytes) break;
+            used += next.Utf8SequenceLength;
+            if (head <= runes.Count - tail) head++; else tail--;
+        }
+        return string.Concat(runes.Take(head).Concat(runes.Skip(tail)).Select(r => r.ToString()));
     }
 
     /// <summary>Adds <c>_1</c>, <c>_2</c> … before the extension until the name is not taken.</summary>

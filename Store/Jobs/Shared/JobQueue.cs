@@ -26,7 +26,7 @@ public sealed record OutputUpload(string FileName, string TempPath);
 /// short lease is honoured on the next call, not only at the next sweep. Writes pass one at a time through a
 /// gate that also covers telling the <see cref="IQueueListener"/>s, so they hear changes in commit order.
 /// </summary>
-public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, JobSignals signals, JobFolders folders,
+public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, JobSignals signals, JobFolders folders, PendingFiles pending,
     IEnumerable<IQueueListener> listeners, ILogger<JobQueue> log)
 {
     // SQLite takes writers one at a time anyway; holding the gate to the end of the notices keeps a claim's
@@ -145,6 +145,7 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
 
         var now = Now();
         var placed = new List<string>();
+        PendingEntry? journal = null;
         try
         {
             var outcome = await WriteAsync(async (connection, tx, changes) =>
@@ -158,9 +159,11 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
                 Directory.CreateDirectory(outputDir);
                 var taken = new HashSet<string>(Directory.EnumerateFiles(outputDir).Select(Path.GetFileName)!, StringComparer.Ordinal);
                 var files = new List<JobFile>();
-                foreach (var (upload, hash) in hashed)
+                var targets = hashed.Select(h => JobFolders.UniqueName(JobFolders.CleanName(h.Upload.FileName), taken)).ToList();
+                // Outputs placed but not yet listed on the row are orphans if the service dies before the commit.
+                if (targets.Count > 0) journal = pending.Record(targets.Select(name => Path.Combine(outputDir, name)));
+                foreach (var ((upload, hash), name) in hashed.Zip(targets))
                 {
-                    var name = JobFolders.UniqueName(JobFolders.CleanName(upload.FileName), taken);
                     var target = Path.Combine(outputDir, name);
                     files.Add(folders.Place(upload.TempPath, target, name, hash));
                     placed.Add(target);
@@ -183,6 +186,10 @@ public sealed class JobQueue(Db db, StoreSettings settings, TimeProvider clock, 
         {
             DeleteAll(placed);
             throw;
+        }
+        finally
+        {
+            journal?.Dispose();
         }
     }
 

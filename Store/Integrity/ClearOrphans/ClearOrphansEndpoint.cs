@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
+using Store.Auth;
+using Store.Data;
+using Store.Integrity.Shared;
+using Store.Storage;
+
+namespace Store.Integrity.ClearOrphans;
+
+/// <summary>What clear-orphans removed, in the contract's keys; faces, vectors and MQTT messages are not kept here.</summary>
+public sealed record CleanupReport(int FilesDeleted, int FacesDeleted, int VectorsDeleted, int MqttCleared);
+
+public static class ClearOrphansEndpoint
+{
+    public static void MapClearOrphans(this IEndpointRouteBuilder routes) =>
+        routes.MapPost("/system/clear-orphans", Handle)
+            .RequireAccess(Access.Admin)
+            .WithName("ClearOrphans")
+            .WithSummary("Remove the stored files and job folders the audit finds no row for")
+            .WithDescription("Each one is checked again under the database's write lock just before it is removed.");
+
+    public static async Task<Ok<CleanupReport>> Handle(OrphanScan scan, Db db, PendingFiles pending, CancellationToken ct)
+    {
+        var findings = await scan.RunAsync(ct);
+        var deleted = 0;
+        if (findings.Orphans.Count > 0)
+        {
+            await using var connection = await db.OpenAsync(ct);
+            // Uploads place their files under this lock, so none can land on a path between the check and the removal.
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            var inFlight = pending.Paths();
+            foreach (var orphan in findings.Orphans)
+            {
+                var folder = orphan.Folder;
+                var journaled = inFlight.Where(folder.Covers).Select(folder.Relative).ToList();
+                if (OrphanScan.InFlight(folder, orphan.Relative, journaled)) continue;
+                if (await folder.IsNamedAsync(connection, tx, orphan.Relative)) continue;
+                if (Remove(orphan.FullPath)) deleted++;
+            }
+        }
+        return TypedResults.Ok(new CleanupReport(deleted, 0, 0, 0));
+    }
+
+    static bool Remove(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else if (File.Exists(path)) File.Delete(path);
+            else return false;
+            return true;
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+}

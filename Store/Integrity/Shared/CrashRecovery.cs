@@ -1,0 +1,59 @@
+using Microsoft.Data.Sqlite;
+using Store.Data;
+using Store.Hosting;
+using Store.Storage;
+
+namespace Store.Integrity.Shared;
+
+/// <summary>
+/// At start, before the temporary folders are cleared: settles what a crash left half done, judging only what the
+/// pending journal and the set-aside folders name. A file set aside by a delete or replace whose commit never came
+/// goes back while a row still names it; a journaled file or folder no row names is removed; nothing else is touched.
+/// </summary>
+public static class CrashRecovery
+{
+    public sealed record Outcome(int Restored, int Removed, int Kept);
+
+    public static Outcome Run(StoreSettings settings, FileOwners owners, PendingFiles pending)
+    {
+        var asides = owners.Folders
+            .Where(f => Directory.Exists(f.TempDir))
+            .SelectMany(f => Directory.EnumerateDirectories(f.TempDir, Aside.Prefix + "*").Select(root => (Folder: f, Root: root)))
+            .ToList();
+        var entries = pending.Entries();
+        if (asides.Count == 0 && entries.Count == 0) return new Outcome(0, 0, 0);
+
+        using var connection = new SqliteConnection(Db.ConnectionString(settings.DatabasePath));
+        connection.Open();
+        int restored = 0, removed = 0, kept = 0;
+        foreach (var (folder, root) in asides)
+        {
+            foreach (var unit in folder.Units(root).ToList())
+            {
+                var original = Path.Combine(folder.BaseDir, unit);
+                if (Path.Exists(original) || !folder.IsNamedAsync(connection, null, unit).GetAwaiter().GetResult()) continue;
+                Directory.CreateDirectory(Path.GetDirectoryName(original)!);
+                var asideAt = Path.Combine(root, unit);
+                if (Directory.Exists(asideAt)) Directory.Move(asideAt, original);
+                else File.Move(asideAt, original);
+                restored++;
+            }
+        }
+        foreach (var (entryFile, paths) in entries)
+        {
+            foreach (var path in paths)
+            {
+                // A kind of file no rule judges yet is kept: removing a file a row may name is the one thing never done.
+                if (owners.For(path) is not { } folder || folder.IsNamedAsync(connection, null, folder.Relative(path)).GetAwaiter().GetResult())
+                {
+                    kept++;
+                    continue;
+                }
+                if (Directory.Exists(path)) { Directory.Delete(path, recursive: true); removed++; }
+                else if (File.Exists(path)) { File.Delete(path); removed++; }
+            }
+            File.Delete(entryFile);
+        }
+        return new Outcome(restored, removed, kept);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Data;
+using Dapper;
+using Store.Hosting;
+using Store.Jobs.Shared;
+
+namespace Store.Integrity.Shared;
+
+/// <summary>How a folder's contents are judged: each file on its own, or each entry directly inside it (a job's folder).</summary>
+public enum OwnedUnit { EachFile, EachEntry }
+
+/// <summary>
+/// A folder the service writes and the rows that name what is in it. <paramref name="RowsSql"/> answers one row per
+/// path a row names (<c>Path</c>, relative to <paramref name="BaseDir"/>), with the naming entity or job and whether
+/// that path must exist as a file (<c>MustExist</c>; a job without uploads has no folder, and that is no loss).
+/// </summary>
+public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, OwnedUnit Unit, string RowsSql)
+{
+    public string Root => Path.Combine(BaseDir, Folder);
+
+    public string Relative(string fullPath) => Path.GetRelativePath(BaseDir, fullPath).Replace(Path.DirectorySeparatorChar, '/');
+
+    public bool Covers(string fullPath) =>
+        Path.GetFullPath(fullPath).StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>The unit a relative path belongs to: itself, or for <see cref="OwnedUnit.EachEntry"/> its entry in the folder.</summary>
+    public string UnitOf(string relative)
+    {
+        if (Unit == OwnedUnit.EachFile) return relative;
+        var rest = relative[(Folder.Length + 1)..];
+        var slash = rest.IndexOf('/');
+        return slash < 0 ? relative : relative[..(Folder.Length + 1 + slash)];
+    }
+
+    /// <summary>The units under <c>&lt;from&gt;/&lt;Folder&gt;</c> as paths relative to <paramref name="from"/>; the temporary folder is never one.</summary>
+    public IEnumerable<string> Units(string from)
+    {
+        var dir = Path.Combine(from, Folder);
+        if (!Directory.Exists(dir)) return [];
+        var temp = Path.GetFullPath(TempDir);
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = Unit == OwnedUnit.EachFile,
+            IgnoreInaccessible = true,
+            AttributesToSkip = FileAttributes.ReparsePoint,
+        };
+        var entries = Unit == OwnedUnit.EachFile
+            ? Directory.EnumerateFiles(dir, "*", options)
+            : Directory.EnumerateFileSystemEntries(dir, "*", options);
+        return entries.Where(e => e != temp)
+            .Select(e => Path.GetRelativePath(from, e).Replace(Path.DirectorySeparatorChar, '/'));
+    }
+
+    /// <summary>Whether a row names <paramref name="relative"/> or something inside it.</summary>
+    public async Task<bool> IsNamedAsync(IDbConnection connection, IDbTransaction? tx, string relative) =>
+        await connection.ExecuteScalarAsync<bool>(
+            $"SELECT EXISTS (SELECT 1 FROM ({RowsSql}) WHERE Path = @relative OR substr(Path, 1, length(@prefix)) = @prefix)",
+            new { relative, prefix = relative + "/" }, tx);
+}
+
+/// <summary>One path a row names. Properties, not a positional record: Dapper matches constructors by exact column type.</summary>
+public sealed record NamedPath
+{
+    public long? EntityId { get; init; }
+    public string? JobId { get; init; }
+    public string Path { get; init; } = "";
+    public bool MustExist { get; init; }
+}
+
+/// <summary>
+/// Every folder whose contents the service owns, and what names them: the one place to add a kind of file (the
+/// audit, clear-orphans and the start-up recovery all judge by this list). Folders not listed here are never judged:
+/// MEDIA_STORAGE_DIR may hold the owner's own files, which jobs reference in place.
+/// </summary>
+public sealed class FileOwners(StoreSettings settings, JobFolders jobs)
+{
+    public IReadOnlyList<OwnedFolder> Folders { get; } =
+    [
+        new("store", settings.MediaDir, Path.Combine(settings.MediaDir, ".tmp"), OwnedUnit.EachFile,
+            "SELECT id AS EntityId, NULL AS JobId, file_path AS Path, 1 AS MustExist FROM entities WHERE file_path IS NOT NULL"),
+        // A stored file's previews are named from its path (MediaStorage.PreviewPath): previews/<date folders>/<stem>-<size>.webp.
+        // They may be missing (the preview backfill makes them), so no row needs them to exist.
+        new("previews", settings.MediaDir, Path.Combine(settings.MediaDir, ".tmp"), OwnedUnit.EachFile,
+            """
+            SELECT f.id AS EntityId, NULL AS JobId, 'previews/' || f.stem || '-' || size.value || '.webp' AS Path, 0 AS MustExist
+            FROM (SELECT id, substr(file_path, 7, length(file_path) - 6
+                         - CASE WHEN extension IS NULL OR extension = '' THEN 0 ELSE length(extension) + 1 END) AS stem
+                  FROM entities WHERE file_path LIKE 'store/%') f,
+                 json_each('[256, 1440]') size
+            """),
+        new("jobs", settings.ServerDir, jobs.TempDir, OwnedUnit.EachEntry,
+            """
+            SELECT NULL AS EntityId, job_id AS JobId, 'jobs/' || job_id AS Path, 0 AS MustExist FROM jobs
+            UNION ALL
+            SELECT NULL, j.job_id, json_extract(f.value, '$.path'), 1 FROM jobs j, json_each(j.input_files) f
+            WHERE json_extract(f.value, '$.path') LIKE 'jobs/%'
+            UNION ALL
+            SELECT NULL, j.job_id, json_extract(f.value, '$.path'), 1 FROM jobs j, json_each(j.output_files) f
+            WHERE json_extract(f.value, '$.path') LIKE 'jobs/%'
+            """),
+    ];
+
+    /// <summary>The folder that holds <paramref name="fullPath"/>, or null when the service does not judge that place.</summary>
+    public OwnedFolder? For(string fullPath) => Folders.FirstOrDefault(f => f.Covers(fullPath));
+
+    public static async Task<IReadOnlyList<NamedPath>> NamedAsync(IDbConnection connection, IDbTransaction? tx, OwnedFolder folder) =>
+        (await connection.QueryAsync<NamedPath>(folder.RowsSql, transaction: tx)).AsList();
+}
