@@ -12,7 +12,7 @@ public sealed class StorageFullError(string message) : Exception(message);
 /// </summary>
 public sealed class DiskSpace(StoreSettings settings)
 {
-    const int ENOSPC = 28, EDQUOT = 122, SQLITE_FULL = 13;
+    const int ENOSPC = 28, EDQUOT = 122, SQLITE_IOERR = 10, SQLITE_FULL = 13;
 
     public long Reserve => settings.MinFreeBytes;
 
@@ -90,10 +90,14 @@ public sealed class DiskSpace(StoreSettings settings)
     {
         var sqliteFull = exception is SqliteException { SqliteErrorCode: SQLITE_FULL };
         var diskFull = exception is IOException { HResult: ENOSPC or EDQUOT };
-        if (!sqliteFull && !diskFull) return null;
+        // Opening a new connection on a full disk (its shared-memory file, its first PRAGMA) fails as an I/O error, not as
+        // "full": it is the full disk's doing only when the database's disk is in fact (all but) full.
+        var sqliteIo = exception is SqliteException { SqliteErrorCode: SQLITE_IOERR };
+        if (!sqliteFull && !diskFull && !sqliteIo) return null;
         // Whatever is (all but) full now is what refused the write; the reserve may be 0, hence the floor.
         var nearlyFull = Math.Max(Reserve, 1024 * 1024);
         var full = Areas.Select(a => (a.Name, Free: FreeBytes(a.Dir))).Where(a => a.Free < nearlyFull).Select(a => a.Name).Distinct().ToList();
+        if (sqliteIo && !full.Contains("database")) return null;
         if (sqliteFull && !full.Contains("database")) full.Insert(0, "database");
         var what = full.Count == 0 ? "disk" : string.Join(", ", full[..^1]) + (full.Count > 1 ? " and " : "") + full[^1];
         return $"Insufficient storage: the {what} {(full.Count > 1 ? "are" : "is")} full; free some space (deleting entities or jobs works) and try again";

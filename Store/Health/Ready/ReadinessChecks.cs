@@ -37,11 +37,12 @@ public sealed class ReadinessChecks(Db db, StoreSettings settings, MediaToolOpti
             await connection.ExecuteAsync(
                 "INSERT INTO health_probe (id, checked_at) VALUES (1, @now) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
                 new { now = clock.GetUtcNow().ToUnixTimeMilliseconds() });
-            return new ReadyCheck(Ok, $"{settings.DatabasePath} takes writes");
+            // No server paths in an answer (the start-up lines name them): the check says what, not where.
+            return new ReadyCheck(Ok, "the database takes writes");
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            return new ReadyCheck(Failed, $"{settings.DatabasePath}: {e.Message}");
+            return new ReadyCheck(Failed, $"the database: {e.Message}");
         }
     }
 
@@ -54,11 +55,11 @@ public sealed class ReadinessChecks(Db db, StoreSettings settings, MediaToolOpti
         {
             using (var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
                 stream.WriteByte(0);
-            return new ReadyCheck(Ok, $"{path} is writable", free);
+            return new ReadyCheck(Ok, "writable", free);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new ReadyCheck(Failed, $"{path} is not writable: {e.Message}", free);
+            return new ReadyCheck(Failed, $"not writable: {e.Message.Replace(path, "the folder")}", free);
         }
     }
 
@@ -72,6 +73,6 @@ public sealed class ReadinessChecks(Db db, StoreSettings settings, MediaToolOpti
     {
         if (settings.AuthDisabled) return new ReadyCheck(Ok, "not needed: auth is disabled");
         var state = keys.Current();
-        return state.Key is null ? new ReadyCheck(Failed, state.Problem!) : new ReadyCheck(Ok, $"{keys.Path} loaded");
+        return state.Key is null ? new ReadyCheck(Failed, state.Problem!) : new ReadyCheck(Ok, "loaded");
     }
 }
