@@ -131,7 +131,7 @@ public sealed class MqttPublisher : BackgroundService
             catch (OperationCanceledException) { break; }
             retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
         }
-        await FlushAsync(client, pending);
+        await FlushAsync(client, options, pending);
     }
 
     /// <summary>The next queued message; throws when the connection drops first, so the loop reconnects at once.</summary>
@@ -176,12 +176,18 @@ public sealed class MqttPublisher : BackgroundService
     }
 
     /// <summary>At shutdown, what is still queued (the built-in worker's sign-off, last job events) gets a short chance to go out.</summary>
-    async Task FlushAsync(IMqttClient client, OutgoingMessage? pending)
+    async Task FlushAsync(IMqttClient client, MqttClientOptions options, OutgoingMessage? pending)
     {
-        if (!client.IsConnected) return;
         using var deadline = new CancellationTokenSource(FlushAtStop);
         try
         {
+            // A stop that finds the connection down (a busy machine's keep-alive lapsed, a reconnect waiting out its
+            // back-off) tries once more within the deadline: the last messages are a worker's sign-off.
+            if (!client.IsConnected)
+            {
+                if (pending is null && !_queue.Reader.TryPeek(out _)) return;
+                await client.ConnectAsync(options, deadline.Token);
+            }
             if (pending is not null) await SendAsync(client, pending, deadline.Token);
             while (_queue.Reader.TryRead(out var message)) await SendAsync(client, message, deadline.Token);
             await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), deadline.Token);
