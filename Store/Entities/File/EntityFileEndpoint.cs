@@ -18,32 +18,33 @@ public static class EntityFileEndpoint
     {
         routes.MapGet(Pattern, Handle)
             .RequireAccess(Access.EntityRead)
-            // The body is the stored file in its own type (image/jpeg, video/mp4…); octet-stream stands for all of them.
-            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
-            .Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
-            .Produces(StatusCodes.Status304NotModified)
-            .Produces(StatusCodes.Status416RangeNotSatisfiable)
+            .ProducesStoredFile()
             .WithName("GetEntityFile")
             .WithSummary("Download the stored file of a media item")
             .WithDescription("Streams the file with its Content-Type and an ETag; supports Range (206, 416) and If-None-Match (304). `download=true` asks the browser to save it instead of showing it. HEAD gives the same headers without the body.");
-        // HEAD shares the handler (the file result writes no body for it) but not the OpenAPI operation id.
-        routes.MapMethods(Pattern, [HttpMethods.Head], Handle)
-            .RequireAccess(Access.EntityRead)
-            .ExcludeFromDescription();
+        routes.MapHead(Pattern, Handle);
 
         routes.MapGet(MediaPattern, HandleMedia)
             .RequireAccess(Access.EntityRead)
-            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
-            .Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
-            .Produces(StatusCodes.Status304NotModified)
-            .Produces(StatusCodes.Status416RangeNotSatisfiable)
+            .ProducesStoredFile()
             .WithName("GetEntityMedia")
             .WithSummary("Download the stored file of a media item, as today's CL clients ask for it")
             .WithDescription("The same answer as GET /entities/{id}/file (Range, ETag, 304, HEAD), except 400 for a collection.");
-        routes.MapMethods(MediaPattern, [HttpMethods.Head], HandleMedia)
+        routes.MapHead(MediaPattern, HandleMedia);
+    }
+
+    /// <summary>The body is the stored file in its own type (image/jpeg, video/mp4…); octet-stream stands for all of them.</summary>
+    static RouteHandlerBuilder ProducesStoredFile(this RouteHandlerBuilder builder) => builder
+        .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+        .Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
+        .Produces(StatusCodes.Status304NotModified)
+        .Produces(StatusCodes.Status416RangeNotSatisfiable);
+
+    /// <summary>HEAD shares the handler (the file result writes no body for it) but not the OpenAPI operation id.</summary>
+    static void MapHead(this IEndpointRouteBuilder routes, string pattern, Delegate handler) =>
+        routes.MapMethods(pattern, [HttpMethods.Head], handler)
             .RequireAccess(Access.EntityRead)
             .ExcludeFromDescription();
-    }
 
     public static Task<Results<PhysicalFileHttpResult, NotFound<ErrorBody>, BadRequest<ErrorBody>>> HandleMedia(
         long entity_id, bool? download, HttpContext context, Db db, MediaStorage storage, CancellationToken ct) =>
