@@ -47,7 +47,10 @@ BEGIN
 END;
 
 -- width= and height= count their matches from an index instead of the table, and their first page walks it in id
--- order; exclude_deleted's deep pages skip rows in (is_deleted, id) order without reading them.
+-- order; exclude_deleted's deep pages skip rows in (is_deleted, id) order without reading them. ix_entities_id holds
+-- only the ids: a deep page of everything skips its OFFSET there (a few bytes an entry) instead of through the table's
+-- rows (a few hundred).
+CREATE INDEX ix_entities_id ON entities (id);
 CREATE INDEX ix_entities_width ON entities (width);
 CREATE INDEX ix_entities_height ON entities (height);
 CREATE INDEX ix_entities_deleted ON entities (is_deleted);
