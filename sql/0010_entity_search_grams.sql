@@ -51,6 +51,10 @@ END;
 -- only the ids: a deep page of everything skips its OFFSET there (a few bytes an entry) instead of through the table's
 -- rows (a few hundred).
 CREATE INDEX ix_entities_id ON entities (id);
+-- A date range's first page in id order skips the rows before its first match (with dates growing with ids, half the
+-- table for "after the middle"): through (id, date) pairs rather than the rows.
+CREATE INDEX ix_entities_id_create_date ON entities (id, create_date);
+CREATE INDEX ix_entities_id_added_date ON entities (id, added_date);
 CREATE INDEX ix_entities_width ON entities (width);
 CREATE INDEX ix_entities_height ON entities (height);
 CREATE INDEX ix_entities_deleted ON entities (is_deleted);
