@@ -38,8 +38,9 @@ public sealed class Db(StoreSettings settings)
     static readonly object Done = new();
 
     /// <summary>
-    /// Sets up an open connection's SQLite handle once: the per-connection PRAGMAs and the <c>fold</c> function.
-    /// Every connection that writes entities needs <c>fold</c>: the search index triggers call it (sql/0007).
+    /// Sets up an open connection's SQLite handle once: the per-connection PRAGMAs and the <c>fold</c> and
+    /// <c>search_grams</c> functions. Every connection that writes entities needs both: the search index triggers
+    /// call them (sql/0007, sql/0010).
     /// </summary>
     public static void Prepare(SqliteConnection connection)
     {
@@ -49,6 +50,8 @@ public sealed class Db(StoreSettings settings)
         // pooled connection closes, which would mean registering again at every open.
         var rc = raw.sqlite3_create_function(handle, "fold", 1, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null, Fold);
         if (rc != raw.SQLITE_OK) throw new SqliteException($"Registering fold() failed ({rc})", rc);
+        rc = raw.sqlite3_create_function(handle, "search_grams", 3, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null, Grams);
+        if (rc != raw.SQLITE_OK) throw new SqliteException($"Registering search_grams() failed ({rc})", rc);
         using (var pragma = connection.CreateCommand())
         {
             // A 2xx answer must survive a power cut, writers wait instead of failing, parents must exist.
@@ -66,6 +69,13 @@ public sealed class Db(StoreSettings settings)
     {
         if (raw.sqlite3_value_type(args[0]) == raw.SQLITE_NULL) { raw.sqlite3_result_null(ctx); return; }
         raw.sqlite3_result_text(ctx, raw.sqlite3_value_text(args[0]).utf8_to_string().ToLowerInvariant());
+    }
+
+    /// <summary>search_grams(folded label, folded description, is_deleted): the index's third column (sql/0010).</summary>
+    static void Grams(sqlite3_context ctx, object userData, sqlite3_value[] args)
+    {
+        string? Text(sqlite3_value v) => raw.sqlite3_value_type(v) == raw.SQLITE_NULL ? null : raw.sqlite3_value_text(v).utf8_to_string();
+        raw.sqlite3_result_text(ctx, SearchGrams.Of(Text(args[0]), Text(args[1]), raw.sqlite3_value_int64(args[2]) != 0));
     }
 
     /// <summary>Creates the database folder and switches the file to WAL (a persistent, per-file setting).</summary>

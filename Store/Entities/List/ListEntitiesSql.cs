@@ -9,8 +9,9 @@ namespace Store.Entities.List;
 static class ListEntitiesSql
 {
     /// <summary>
-    /// One command answers the page and its total. Filters always apply to the current row (e); with a version the
-    /// page shows the history row (v). A search starts from the index (s, rowid = id), so matches come in id order.
+    /// The page and its total. Filters always apply to the current row (e); with a version the page shows the history
+    /// row (v). A search starts from the index (s, rowid = id), so matches come in id order. The page's ids are found
+    /// first and only those rows are read: a deep page skips index entries, not rows.
     /// </summary>
     public static async Task<(IReadOnlyList<Entity> Items, long Total)> PageAsync(IDbConnection db, ListEntitiesQuery q, int page, int pageSize)
     {
@@ -18,8 +19,10 @@ static class ListEntitiesSql
         var filters = new StringBuilder();
         // Filters the counters of sql/0008 can answer: what a page of a collection, the top level or everything uses.
         var countable = true;
+        var words = SearchWords.Parse(q.SearchQuery);
 
-        if (q.HidesDeleted) filters.Append(" AND e.is_deleted = 0");
+        // With a word for the index, the index also knows the soft-deleted (sql/0010).
+        if (q.HidesDeleted && !words.UsesIndex) filters.Append(" AND e.is_deleted = 0");
         if (q.ParentId is 0) filters.Append(" AND e.parent_id IS NULL");
         else if (q.ParentId is { } parent) { filters.Append(" AND e.parent_id = @parent"); args.Add("parent", parent); }
         bool? isCollection = q.IsCollection is not null && FormValues.TryBool(q.IsCollection, out var c) ? c : null;
@@ -42,33 +45,34 @@ static class ListEntitiesSql
         if (q.DateFrom is { } dateFrom) Other(" AND e.added_date >= @dateFrom", "dateFrom", dateFrom);
         if (q.DateTo is { } dateTo) Other(" AND e.added_date <= @dateTo", "dateTo", dateTo);
 
-        var words = SearchWords.Parse(q.SearchQuery);
         var search = new StringBuilder();
-        if (words.Indexed.Count > 0)
+        if (words.UsesIndex)
         {
             search.Append(" AND s.entity_search MATCH @match");
-            args.Add("match", words.MatchExpression());
+            args.Add("match", words.MatchExpression(q.HidesDeleted));
         }
         for (var i = 0; i < words.Scanned.Count; i++)
         {
-            // entity_folded keeps the folded text: a short word needs no call into .NET per row either.
-            search.Append($" AND (instr(s.label, @w{i}) > 0 OR instr(s.description, @w{i}) > 0)");
+            // entity_folded keeps the folded text: a word the index leaves out needs no call into .NET per row either.
+            search.Append($" AND (instr(f.label, @w{i}) > 0 OR instr(f.description, @w{i}) > 0)");
             args.Add($"w{i}", words.Scanned[i]);
         }
         if (q.Version is { } version) args.Add("version", version);
 
-        // A search with a word for the index starts from it; one of short words only reads the folded copies.
-        var texts = words.Indexed.Count > 0 ? "entity_search" : "entity_folded";
-        var from = words.IsEmpty ? "FROM entities e" : $"FROM {texts} s JOIN entities e ON e.id = s.rowid";
+        // Where the ids come from: the index, the folded copies (only words the index leaves out), or the entities.
+        var (texts, id) = words.UsesIndex
+            ? (words.Scanned.Count > 0 ? "entity_search s JOIN entity_folded f ON f.id = s.rowid" : "entity_search s", "s.rowid")
+            : words.IsEmpty ? ("", "e.id") : ("entity_folded f", "f.id");
+        var from = texts.Length == 0 ? "FROM entities e" : $"FROM {texts} JOIN entities e ON e.id = {id}";
         if (q.Version is not null) from += " JOIN entity_versions v ON v.id = e.id AND v.version = @version";
         var where = $"WHERE 1 = 1{search}{filters}";
 
         var direction = q.Order?.Equals("desc", StringComparison.OrdinalIgnoreCase) == true ? "DESC" : "ASC";
         // The index hands its matches out by rowid, and the history index of a version is in id order: ordering by
         // the id where the rows come from lets a page stop after the page.
-        var id = !words.IsEmpty ? "s.rowid" : q.Version is not null ? "v.id" : "e.id";
+        if (q.Version is not null) id = "v.id";
         var orderColumn = ListEntitiesQuery.OrderColumns[q.OrderBy ?? "id"];
-        var orderBy = orderColumn == "e.id" ? $"{id} {direction}" : $"{orderColumn} {direction}, {id} {direction}";
+        string OrderBy(string byId) => orderColumn == "e.id" ? $"{byId} {direction}" : $"{orderColumn} {direction}, {byId} {direction}";
         args.Add("limit", pageSize);
         args.Add("offset", (long)(page - 1) * pageSize);
 
@@ -81,13 +85,24 @@ static class ListEntitiesSql
         else if (words.IsEmpty && q.Version is not null && filters.Length == 0)
             count = "SELECT COALESCE((SELECT n FROM entity_version_counts WHERE version = @version), 0)";
         else if (!words.IsEmpty && filters.Length == 0 && q.Version is null)
-            count = $"SELECT COUNT(*) FROM {texts} s {where}";
+            count = $"SELECT COUNT(*) FROM {texts} WHERE 1 = 1{search}";
         else
             count = $"SELECT COUNT(*) {from} {where}";
 
-        var select = q.Version is null ? "e.*" : "v.*";
-        var sql = $"{count};\nSELECT {select} {from} {where} ORDER BY {orderBy} LIMIT @limit OFFSET @offset";
-        using var results = await db.QueryMultipleAsync(sql, args);
+        string select;
+        if (q.Version is not null)
+            select = $"SELECT v.* {from} {where} ORDER BY {OrderBy(id)} LIMIT @limit OFFSET @offset";
+        else
+        {
+            // The page's ids from as few tables as its filters and order need (an index alone, often), then its rows.
+            var idsFrom = texts.Length > 0 && filters.Length == 0 && orderColumn == "e.id" ? $"FROM {texts}" : from;
+            select = $"""
+                SELECT e.* FROM entities e WHERE e.id IN
+                    (SELECT {id} {idsFrom} {where} ORDER BY {OrderBy(id)} LIMIT @limit OFFSET @offset)
+                ORDER BY {OrderBy("e.id")}
+                """;
+        }
+        using var results = await db.QueryMultipleAsync($"{count};\n{select}", args);
         var total = await results.ReadSingleAsync<long>();
         IReadOnlyList<Entity> items = q.Version is null
             ? (await results.ReadAsync<Entity>()).AsList()
