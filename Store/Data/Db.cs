@@ -33,6 +33,9 @@ public sealed class Db(StoreSettings settings)
         return connection;
     }
 
+    /// <summary>Begins a write transaction with its own connection (see <see cref="WriteUnit"/>); every write handler starts here.</summary>
+    public Task<WriteUnit> BeginWriteAsync(CancellationToken ct = default) => WriteUnit.BeginAsync(this, ct);
+
     /// <summary>Physical connections (SQLite handles) already set up; a pooled handle keeps what was set on it.</summary>
     static readonly ConditionalWeakTable<sqlite3, object> Prepared = new();
     static readonly object Done = new();

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
@@ -27,12 +26,11 @@ public static class PatchEntityEndpoint
         var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var current = await PatchEntitySql.ByIdAsync(connection, tx, entity_id);
+        await using var unit = await db.BeginWriteAsync(ct);
+        var current = await EntityTable.ByIdAsync(unit.Connection, entity_id, unit.Transaction);
         if (current is null) return Errors.NotFound("Entity not found");
         if (input.ParentId.Sent && input.Parent is { } parentId
-            && await Hierarchy.ParentProblemAsync(connection, tx, parentId, entity_id) is { } parentProblem)
+            && await Hierarchy.ParentProblemAsync(unit.Connection, unit.Transaction, parentId, entity_id) is { } parentProblem)
             return Errors.Unprocessable(parentProblem);
 
         var patched = current with
@@ -44,8 +42,9 @@ public static class PatchEntityEndpoint
             UpdatedDate = files.Now(),
             UpdatedBy = context.CallerId(),
         };
-        var saved = await PatchEntitySql.UpdateAsync(connection, tx, patched);
-        await tx.CommitAsync(ct);
+        var saved = await EntityTable.UpdateAsync(unit.Connection, unit.Transaction, patched,
+            [.. EntityTable.Fields, EntityTable.IsDeleted, .. EntityTable.Stamp]);
+        await unit.CommitAsync(ct);
         return TypedResults.Ok(saved);
     }
 }
