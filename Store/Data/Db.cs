@@ -1,16 +1,15 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
-using Store.Hosting;
 
 namespace Store.Data;
 
 /// <summary>Opens SQLite connections configured for durability: WAL, synchronous=FULL, a busy timeout, foreign keys.</summary>
-public sealed class Db(StoreSettings settings)
+public sealed class Db(DbOptions options)
 {
     public const int BusyTimeoutMs = 10_000;
 
-    readonly string _connectionString = ConnectionString(settings.DatabasePath);
+    readonly string _connectionString = ConnectionString(options.DatabasePath);
 
     /// <summary>
     /// Foreign keys are not in the string: Microsoft.Data.Sqlite would run their PRAGMA at every open of a pooled

@@ -20,14 +20,14 @@ public static class CreateEntityEndpoint
             .WithDescription("Same content as an existing entity creates nothing and answers 200 with that entity.");
 
     public static async Task<Results<Created<Entity>, Ok<Entity>, UnprocessableEntity<ValidationErrorBody>, UnprocessableEntity<ErrorBody>>> Handle(
-        HttpContext context, Db db, EntityFiles files, CancellationToken ct)
+        HttpContext context, Db db, EntityFiles files, TimeProvider clock, CancellationToken ct)
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
         var input = EntityForm.From(form);
         var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
-        var now = files.Now();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var entity = new Entity
         {
             IsCollection = input.Collection,

@@ -3,6 +3,7 @@ using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
+using Store.Storage;
 
 namespace Store.Entities.Patch;
 
@@ -20,9 +21,9 @@ public static class PatchEntityEndpoint
             .WithDescription("JSON as {\"label\": ...} or {\"body\": {...}}, or a form. An explicit null clears a field.");
 
     public static async Task<Results<Ok<Entity>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>, UnprocessableEntity<ErrorBody>>> Handle(
-        long entity_id, HttpContext context, Db db, EntityFiles files, CancellationToken ct)
+        long entity_id, HttpContext context, Db db, MediaStorage storage, TimeProvider clock, CancellationToken ct)
     {
-        var input = PatchEntityInput.From(await JsonOrForm.ReadAsync(context.Request, files.TempDir, ct));
+        var input = PatchEntityInput.From(await JsonOrForm.ReadAsync(context.Request, storage.TempDir, ct));
         var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
@@ -39,7 +40,7 @@ public static class PatchEntityEndpoint
             Description = input.Description.Sent ? input.Description.Text : current.Description,
             ParentId = input.ParentId.Sent ? input.Parent : current.ParentId,
             IsDeleted = input.IsDeleted.Sent ? input.Deleted : current.IsDeleted,
-            UpdatedDate = files.Now(),
+            UpdatedDate = clock.GetUtcNow().ToUnixTimeMilliseconds(),
             UpdatedBy = context.CallerId(),
         };
         var saved = await EntityTable.UpdateAsync(unit.Connection, unit.Transaction, patched,

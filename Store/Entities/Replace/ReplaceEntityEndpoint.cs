@@ -20,7 +20,7 @@ public static class ReplaceEntityEndpoint
             .WithDescription("description and parent_id take the values sent (absent means null). A new file equal to another entity's content answers 409.");
 
     public static async Task<Results<Ok<Entity>, NotFound<ErrorBody>, Conflict<ErrorBody>, UnprocessableEntity<ValidationErrorBody>, UnprocessableEntity<ErrorBody>>> Handle(
-        long entity_id, HttpContext context, Db db, EntityFiles files, CancellationToken ct)
+        long entity_id, HttpContext context, Db db, EntityFiles files, TimeProvider clock, CancellationToken ct)
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
         var input = EntityForm.From(form);
@@ -44,7 +44,7 @@ public static class ReplaceEntityEndpoint
         if (input.Parent is { } parentId && await Hierarchy.ParentProblemAsync(unit.Connection, unit.Transaction, parentId, entity_id) is { } parentProblem)
             return Errors.Unprocessable(parentProblem);
 
-        var now = files.Now();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var updated = current with
         {
             Label = input.Label,
