@@ -5,7 +5,7 @@ namespace Store.Worker;
 
 /// <summary>
 /// How a worker talks to a store: over HTTP for <c>store worker</c> (<see cref="HttpWorkerBackend"/>), or straight
-/// to the queue for the built-in worker (<see cref="LocalWorkerBackend"/>), which takes the same code path as the
+/// to the queue for the store's built-in worker (its LocalWorkerBackend, in Store/Compute/Builtin), which takes the same code path as the
 /// HTTP endpoints. The run loop (<see cref="WorkerLoop"/>) and the tasks do not know which.
 /// </summary>
 public interface IWorkerBackend

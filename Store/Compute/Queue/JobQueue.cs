@@ -5,7 +5,6 @@ using Store.Contracts;
 using Store.Data;
 using Store.Storage;
 using Store.Media;
-using Store.Contracts;
 
 namespace Store.Compute.Queue;
 
