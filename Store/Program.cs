@@ -28,7 +28,7 @@ try
     }
     if (cli.Command == "migrate")
     {
-        Migrator.Run(settings);
+        Migrator.Run(settings.Data);
         Console.WriteLine($"Migrations applied to {settings.DatabasePath}");
         return 0;
     }
@@ -46,6 +46,11 @@ try
     return 0;
 }
 catch (SettingsException e)
+{
+    Console.Error.WriteLine($"store: {e.Message}");
+    return 2;
+}
+catch (UsageException e)
 {
     Console.Error.WriteLine($"store: {e.Message}");
     return 2;

@@ -23,7 +23,7 @@ public sealed class FailClosedTests
         var undeclared = new RouteEndpoint(_ => { ran = true; return Task.CompletedTask; },
             RoutePatternFactory.Parse("/undeclared"), 0, EndpointMetadataCollection.Empty, "undeclared");
         var middleware = new AuthMiddleware(_ => { ran = true; return Task.CompletedTask; },
-            services.GetRequiredService<StoreSettings>(), services.GetRequiredService<PublicKeyFile>(),
+            services.GetRequiredService<AuthOptions>(), services.GetRequiredService<PublicKeyFile>(),
             services.GetRequiredService<TokenVerifier>(), services.GetRequiredService<ReadAuthSwitch>(),
             NullLogger<AuthMiddleware>.Instance);
 

@@ -13,7 +13,7 @@ public sealed class DbTests
     public async Task Connections_use_wal_full_sync_a_busy_timeout_and_foreign_keys()
     {
         await using var temp = TempDb.Create();
-        await using var connection = await new Db(temp.Settings).OpenAsync(Ct);
+        await using var connection = await new Db(temp.Settings.Data).OpenAsync(Ct);
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"));
         Assert.Equal(Db.BusyTimeoutMs, await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout"));
@@ -44,7 +44,7 @@ public sealed class DbTests
     public async Task A_transaction_takes_the_write_lock_at_begin()
     {
         await using var temp = TempDb.Create();
-        await using var connection = await new Db(temp.Settings).OpenAsync(Ct);
+        await using var connection = await new Db(temp.Settings.Data).OpenAsync(Ct);
         await using var tx = await connection.BeginTransactionAsync(Ct);
 
         // BEGIN IMMEDIATE holds the write lock before any statement, so another writer is refused at once.
@@ -58,7 +58,7 @@ public sealed class DbTests
     public async Task Fold_lowers_case_beyond_ascii()
     {
         await using var temp = TempDb.Create();
-        await using var connection = await new Db(temp.Settings).OpenAsync(Ct);
+        await using var connection = await new Db(temp.Settings.Data).OpenAsync(Ct);
         Assert.Equal("été straße", await connection.ExecuteScalarAsync<string>("SELECT fold('ÉTÉ STRAßE')"));
     }
 
@@ -66,7 +66,7 @@ public sealed class DbTests
     public async Task Migrations_create_the_tables_once_and_are_idempotent()
     {
         await using var temp = TempDb.Create();
-        Migrator.Run(temp.Settings);
+        Migrator.Run(temp.Settings.Data);
         using var raw = temp.OpenRaw();
         var tables = raw.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table'").ToHashSet();
         Assert.Contains("entities", tables);

@@ -14,7 +14,7 @@ public sealed class TempDb : IAsyncDisposable
     {
         var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "store-tests", Guid.NewGuid().ToString("N"));
         var settings = StoreSettings.FromEnvironment(name => name == "CL_SERVER_DIR" ? dir : null);
-        if (migrate) Migrator.Run(settings);
+        if (migrate) Migrator.Run(settings.Data);
         return new TempDb { Settings = settings };
     }
 

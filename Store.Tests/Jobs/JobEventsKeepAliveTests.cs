@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Store.Jobs.Events;
+using Store.Compute.Jobs.Events;
 using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Jobs;

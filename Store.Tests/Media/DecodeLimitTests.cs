@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
+using Store.Imaging;
 using Store.Media;
 using Store.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Store.Imaging;
 using Store.Media;
 using Store.Tests.Entities.Preview;
 using Store.Tests.Infrastructure;

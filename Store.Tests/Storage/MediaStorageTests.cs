@@ -11,7 +11,7 @@ public sealed class MediaStorageTests : IDisposable
     public MediaStorageTests()
     {
         var settings = StoreSettings.FromEnvironment(name => name == "CL_SERVER_DIR" ? _dir : null);
-        _storage = new MediaStorage(settings);
+        _storage = new MediaStorage(settings.Storage);
         _storage.Prepare();
     }
 

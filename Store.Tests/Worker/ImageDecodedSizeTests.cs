@@ -7,7 +7,7 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
-using Store.Media;
+using Store.Imaging;
 using Store.Worker.Tasks;
 
 namespace Store.Tests.Worker;

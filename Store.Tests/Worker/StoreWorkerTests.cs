@@ -159,7 +159,7 @@ public sealed class StoreWorkerTests
     [InlineData("--server http://x --heartbeat soon")]
     [InlineData("--server http://x --bogus")]
     public void Bad_worker_arguments_are_refused(string args) =>
-        Assert.Throws<Store.Hosting.SettingsException>(() => WorkerCommand.Parse(args.Split(' '), _ => null));
+        Assert.Throws<UsageException>(() => WorkerCommand.Parse(args.Split(' '), _ => null));
 
     [Fact]
     public void The_token_may_come_from_the_environment()

@@ -1,5 +1,4 @@
 using Microsoft.Net.Http.Headers;
-using Store.Hosting;
 using Store.Http;
 
 namespace Store.Auth;
@@ -11,7 +10,7 @@ namespace Store.Auth;
 /// open an endpoint.
 /// </summary>
 public sealed class AuthMiddleware(
-    RequestDelegate next, StoreSettings settings, PublicKeyFile keys, TokenVerifier verifier, ReadAuthSwitch readAuth,
+    RequestDelegate next, AuthOptions options, PublicKeyFile keys, TokenVerifier verifier, ReadAuthSwitch readAuth,
     ILogger<AuthMiddleware> log)
 {
     public const string NotAuthenticated = "Not authenticated";
@@ -32,7 +31,7 @@ public sealed class AuthMiddleware(
             await Errors.Detail(StatusCodes.Status500InternalServerError, "This endpoint declares no access rule").ExecuteAsync(context);
             return;
         }
-        if (settings.AuthDisabled)
+        if (options.AuthDisabled)
         {
             await next(context);
             return;

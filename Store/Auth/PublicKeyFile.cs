@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
-using Store.Hosting;
 
 namespace Store.Auth;
 
@@ -13,7 +12,7 @@ public sealed record PublicKeyState(SecurityKey? Key, string? Problem);
 /// Each look is a stat; the file is read again only when its size or time changed, or while its
 /// time is so recent that a second write within the same timestamp tick could have gone unseen.
 /// </summary>
-public sealed class PublicKeyFile(StoreSettings settings, ILogger<PublicKeyFile> log)
+public sealed class PublicKeyFile(AuthOptions options, ILogger<PublicKeyFile> log)
 {
     /// <summary>File times tick coarsely (a few ms); a read this close to the file's time is not trusted to be the last.</summary>
     static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
@@ -21,7 +20,7 @@ public sealed class PublicKeyFile(StoreSettings settings, ILogger<PublicKeyFile>
 
     sealed record Snapshot(DateTime WrittenAt, long Length, DateTime ReadAt, byte[] Bytes, PublicKeyState State);
 
-    readonly string _path = settings.PublicKeyPath;
+    readonly string _path = options.PublicKeyPath;
     volatile Snapshot? _snapshot;
 
     public string Path => _path;

@@ -1,6 +1,5 @@
 using Dapper;
 using Store.Data;
-using Store.Hosting;
 
 namespace Store.Auth;
 
@@ -13,7 +12,7 @@ public sealed record ReadAuthState(bool ReadAuthEnabled, long? UpdatedAt, string
 /// Every request under an EntityRead rule asks, so the value is held in memory: it is loaded once
 /// and replaced on every change, which only this service makes.
 /// </summary>
-public sealed class ReadAuthSwitch(Db db, StoreSettings settings, TimeProvider clock)
+public sealed class ReadAuthSwitch(Db db, AuthOptions options, TimeProvider clock)
 {
     const string Key = "read_auth_enabled";
 
@@ -31,7 +30,7 @@ public sealed class ReadAuthSwitch(Db db, StoreSettings settings, TimeProvider c
             var row = await connection.QuerySingleOrDefaultAsync<Row>(
                 "SELECT value AS Value, updated_at AS UpdatedAt, updated_by AS UpdatedBy FROM settings WHERE key = @Key", new { Key });
             return _current = row is null
-                ? new ReadAuthState(settings.ReadAuthEnabled, null, null)
+                ? new ReadAuthState(options.ReadAuthEnabled, null, null)
                 : new ReadAuthState(row.Value == "true", row.UpdatedAt, row.UpdatedBy);
         }
         finally { _gate.Release(); }

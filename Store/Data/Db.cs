@@ -1,16 +1,15 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
-using Store.Hosting;
 
 namespace Store.Data;
 
 /// <summary>Opens SQLite connections configured for durability: WAL, synchronous=FULL, a busy timeout, foreign keys.</summary>
-public sealed class Db(StoreSettings settings)
+public sealed class Db(DbOptions options)
 {
     public const int BusyTimeoutMs = 10_000;
 
-    readonly string _connectionString = ConnectionString(settings.DatabasePath);
+    readonly string _connectionString = ConnectionString(options.DatabasePath);
 
     /// <summary>
     /// Foreign keys are not in the string: Microsoft.Data.Sqlite would run their PRAGMA at every open of a pooled
@@ -32,6 +31,9 @@ public sealed class Db(StoreSettings settings)
         Prepare(connection);
         return connection;
     }
+
+    /// <summary>Begins a write transaction with its own connection (see <see cref="WriteUnit"/>); every write handler starts here.</summary>
+    public Task<WriteUnit> BeginWriteAsync(CancellationToken ct = default) => WriteUnit.BeginAsync(this, ct);
 
     /// <summary>Physical connections (SQLite handles) already set up; a pooled handle keeps what was set on it.</summary>
     static readonly ConditionalWeakTable<sqlite3, object> Prepared = new();

@@ -9,12 +9,12 @@ namespace Store.Data;
 /// <summary>Applies the numbered scripts in sql/ (embedded in this assembly) with DbUp.</summary>
 public static class Migrator
 {
-    public static void Run(StoreSettings settings)
+    public static void Run(DbOptions options)
     {
-        Db.Prepare(settings.DatabasePath);
+        Db.Prepare(options.DatabasePath);
         // The scripts' triggers (and the search index they build for existing rows) call fold(): DbUp runs them on
         // a connection prepared like the service's own.
-        using var connection = new SqliteConnection(Db.ConnectionString(settings.DatabasePath));
+        using var connection = new SqliteConnection(Db.ConnectionString(options.DatabasePath));
         connection.Open();
         Db.Prepare(connection);
         using var shared = new SharedConnection(connection);

@@ -1,5 +1,4 @@
-using Store.Hosting;
-using Store.Jobs.Shared;
+using Store.Compute.Queue;
 
 namespace Store.Events;
 
@@ -10,10 +9,10 @@ public static class EventServices
     /// before the jobs: hosted services stop in reverse order, so the publisher outlives the built-in worker and
     /// its sign-off still goes out.
     /// </summary>
-    public static IServiceCollection AddStoreEvents(this IServiceCollection services, StoreSettings settings)
+    public static IServiceCollection AddStoreEvents(this IServiceCollection services, EventOptions options)
     {
         services.AddSingleton<ItemEvents>();
-        if (settings.MqttBroker is null) return services;
+        if (options.MqttBroker is null) return services;
         services.AddSingleton<MqttPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttPublisher>());
         services.AddSingleton<QueueToMqtt>();

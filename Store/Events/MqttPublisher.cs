@@ -27,7 +27,7 @@ public sealed class MqttPublisher : BackgroundService
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    readonly StoreSettings _settings;
+    readonly EventOptions _options;
     readonly ILogger<MqttPublisher> _log;
     readonly Channel<OutgoingMessage> _queue;
     /// <summary>The latest retained message per topic; a clear stays here until the broker has taken it.</summary>
@@ -35,15 +35,15 @@ public sealed class MqttPublisher : BackgroundService
     long _dropped;
     TaskCompletionSource _lost = new();
 
-    public MqttPublisher(StoreSettings settings, ILogger<MqttPublisher> log)
+    public MqttPublisher(EventOptions options, ILogger<MqttPublisher> log)
     {
-        _settings = settings;
+        _options = options;
         _log = log;
         _queue = Channel.CreateBounded<OutgoingMessage>(
             new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest }, _ => Dropped());
     }
 
-    string Broker => $"{_settings.MqttBroker}:{_settings.MqttPort}";
+    string Broker => $"{_options.MqttBroker}:{_options.MqttPort}";
 
     public void Publish(string topic, object payload) =>
         _queue.Writer.TryWrite(new OutgoingMessage(topic, JsonSerializer.SerializeToUtf8Bytes(payload, Json), Retain: false));
@@ -75,8 +75,8 @@ public sealed class MqttPublisher : BackgroundService
             return Task.CompletedTask;
         };
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(_settings.MqttBroker, _settings.MqttPort)
-            .WithClientId($"store-{_settings.Port}-{Guid.NewGuid():N}")
+            .WithTcpServer(_options.MqttBroker, _options.MqttPort)
+            .WithClientId($"store-{_options.ServicePort}-{Guid.NewGuid():N}")
             .WithCleanSession()
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(10))

@@ -1,5 +1,5 @@
-using Store.Hosting;
-using Store.Jobs.Shared;
+using Store.Compute.Queue;
+using Store.Contracts;
 
 namespace Store.Events;
 
@@ -8,11 +8,11 @@ namespace Store.Events;
 /// the worker's retained presence, a sign-off or a lapse an empty retained message. Remembers which workers it
 /// announced and when it last heard each, so <see cref="WorkerLapseWatch"/> can clear the ones that fall silent.
 /// </summary>
-public sealed class QueueToMqtt(MqttPublisher publisher, StoreSettings settings) : IQueueListener
+public sealed class QueueToMqtt(MqttPublisher publisher, EventOptions options) : IQueueListener
 {
     readonly Dictionary<string, long> _heardAt = new(StringComparer.Ordinal);
 
-    long TtlMs => settings.WorkerTtlSeconds * 1000L;
+    long TtlMs => options.WorkerTtlSeconds * 1000L;
 
     public void JobChanged(Job job) =>
         publisher.Publish(Topics.JobEvents, new JobEvent(job.JobId, job.Status, job.UpdatedAt, job.Progress));

@@ -1,5 +1,4 @@
-using Store.Hosting;
-using Store.Jobs.Shared;
+using Store.Compute.Queue;
 
 namespace Store.Events;
 
@@ -8,12 +7,12 @@ namespace Store.Events;
 /// retained presence of every worker that stopped counting. At start it announces the workers the table still
 /// counts and clears the others, whose presence a previous run may have left at the broker.
 /// </summary>
-public sealed class WorkerLapseWatch(JobQueue queue, QueueToMqtt presence, StoreSettings settings, TimeProvider clock,
+public sealed class WorkerLapseWatch(WorkerTable table, QueueToMqtt presence, EventOptions options, TimeProvider clock,
     ILogger<WorkerLapseWatch> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var every = TimeSpan.FromSeconds(Math.Clamp(settings.WorkerTtlSeconds / 4.0, 0.25, 5));
+        var every = TimeSpan.FromSeconds(Math.Clamp(options.WorkerTtlSeconds / 4.0, 0.25, 5));
         using var timer = new PeriodicTimer(every, clock);
         var started = false;
         do
@@ -21,8 +20,8 @@ public sealed class WorkerLapseWatch(JobQueue queue, QueueToMqtt presence, Store
             try
             {
                 var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-                var workers = await queue.WorkersAsync(stoppingToken);
-                var live = workers.Where(w => w.At > now - settings.WorkerTtlSeconds * 1000L).ToList();
+                var workers = await table.AllAsync(stoppingToken);
+                var live = workers.Where(w => w.At > now - options.WorkerTtlSeconds * 1000L).ToList();
                 if (!started)
                 {
                     foreach (var worker in live) presence.WorkerHeard(worker);

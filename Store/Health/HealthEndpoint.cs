@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
 using Store.Auth;
-using Store.Hosting;
 
 namespace Store.Health;
 
@@ -19,9 +18,9 @@ public static class HealthEndpoint
             .WithSummary("Service health")
             .WithDescription("guestMode is \"on\" while entity reads need no token (auth disabled, or read auth off) and \"off\" while they do.");
 
-    public static async Task<Ok<HealthBody>> Handle(StoreSettings settings, ReadAuthSwitch readAuth, CancellationToken ct)
+    public static async Task<Ok<HealthBody>> Handle(AuthOptions options, ReadAuthSwitch readAuth, CancellationToken ct)
     {
-        var readsArePublic = settings.AuthDisabled || !await ReadAuthEnabledAsync(settings, readAuth, ct);
+        var readsArePublic = options.AuthDisabled || !await ReadAuthEnabledAsync(options, readAuth, ct);
         return TypedResults.Ok(new HealthBody("healthy", "CoLAN Store Server", "v1", readsArePublic ? "on" : "off"));
     }
 
@@ -29,9 +28,9 @@ public static class HealthEndpoint
     /// GET / answers while the process runs, as the seed's health always did (a database not migrated yet, under
     /// --no-migrate, has no settings table): then READ_AUTH_ENABLED is the only word there is on it.
     /// </summary>
-    static async ValueTask<bool> ReadAuthEnabledAsync(StoreSettings settings, ReadAuthSwitch readAuth, CancellationToken ct)
+    static async ValueTask<bool> ReadAuthEnabledAsync(AuthOptions options, ReadAuthSwitch readAuth, CancellationToken ct)
     {
         try { return await readAuth.EnabledAsync(ct); }
-        catch (SqliteException) { return settings.ReadAuthEnabled; }
+        catch (SqliteException) { return options.ReadAuthEnabled; }
     }
 }

@@ -10,11 +10,11 @@ using Store.Entities.Shared;
 using Store.Events;
 using Store.Http;
 using Store.Integrity.Shared;
-using Store.Jobs.Shared;
+using Store.Compute.Queue;
 using Store.Media;
 using Store.Observability;
 using Store.Storage;
-using Store.Worker;
+using Store.Compute.Builtin;
 
 namespace Store.Hosting;
 
@@ -37,6 +37,11 @@ public static class StoreApp
         builder.Logging.ConfigureStoreLogging(settings);
 
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(settings.Data);
+        builder.Services.AddSingleton(settings.Storage);
+        builder.Services.AddSingleton(settings.Auth);
+        builder.Services.AddSingleton(settings.Jobs);
+        builder.Services.AddSingleton(settings.Events);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Db>();
         builder.Services.AddSingleton<MediaStorage>();
@@ -54,9 +59,9 @@ public static class StoreApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FileMd5Backfill>());
         builder.Services.AddEntityPreviews();
         builder.Services.AddStoreAuth();
-        builder.Services.AddStoreEvents(settings);
+        builder.Services.AddStoreEvents(settings.Events);
         builder.Services.AddJobs();
-        builder.Services.AddBuiltinWorker(settings);
+        builder.Services.AddBuiltinWorker(settings.Jobs);
         builder.Services.AddObservability(settings);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -93,9 +98,9 @@ public static class StoreApp
     {
         Directory.CreateDirectory(settings.ServerDir);
         if (settings.NoMigrate) Db.Prepare(settings.DatabasePath);
-        else Migrator.Run(settings);
+        else Migrator.Run(settings.Data);
         // Before the temporary folders are cleared: they may hold files a crash left set aside.
-        var recovered = CrashRecovery.Run(settings, services.GetRequiredService<FileOwners>(), services.GetRequiredService<PendingFiles>());
+        var recovered = CrashRecovery.Run(settings.Storage, services.GetRequiredService<FileOwners>(), services.GetRequiredService<PendingFiles>());
         if (recovered.Restored + recovered.Removed > 0)
             services.GetRequiredService<ILoggerFactory>().CreateLogger("Store.Integrity").LogWarning(
                 "After a crash: {Restored} set-aside files put back, {Removed} files no row names removed", recovered.Restored, recovered.Removed);

@@ -1,3 +1,9 @@
+using Store.Auth;
+using Store.Compute.Queue;
+using Store.Data;
+using Store.Events;
+using Store.Storage;
+
 namespace Store.Hosting;
 
 /// <summary>Everything the service reads from its environment and command line, resolved once at start.</summary>
@@ -33,6 +39,23 @@ public sealed record StoreSettings
     public bool MetricsEnabled { get; init; }
 
     public string JobsDir => Path.Combine(ServerDir, "jobs");
+
+    // Each module takes its own options, made here: the modules know nothing of the host, its environment or its flags.
+    public DbOptions Data => new(DatabasePath);
+    public StorageOptions Storage => new(ServerDir, MediaDir, DatabasePath, MinFreeBytes);
+    public AuthOptions Auth => new(PublicKeyPath, AuthDisabled, ReadAuthEnabled);
+    public EventOptions Events => new(MqttBroker, MqttPort, Port, WorkerTtlSeconds);
+    public JobOptions Jobs => new()
+    {
+        ServerDir = ServerDir,
+        MediaDir = MediaDir,
+        JobExternalRoots = JobExternalRoots,
+        WorkerTtlSeconds = WorkerTtlSeconds,
+        JobLeaseSeconds = JobLeaseSeconds,
+        JobMaxRetries = JobMaxRetries,
+        JobRetentionDays = JobRetentionDays,
+        BuiltinWorker = BuiltinWorker,
+    };
 
     /// <summary>Builds settings from environment variables; CLI flags are applied on top by <see cref="Cli"/>.</summary>
     public static StoreSettings FromEnvironment(Func<string, string?> env)

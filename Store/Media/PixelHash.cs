@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using Store.Imaging;
 
 namespace Store.Media;
 
@@ -17,7 +18,7 @@ public static class PixelHash
     /// since a small file can claim a huge canvas or many frames. That is 250 megapixels at 8 bits
     /// a channel (RGBA32) and 125 megapixels at 16 (RGBA64). <see cref="MediaToolOptions.MaxDecodedBytes"/> sets it.
     /// </summary>
-    public const long MaxDecodedBytes = 1_000_000_000;
+    public const long MaxDecodedBytes = Imaging.DecodeBudget.MaxDecodedBytes;
 
     /// <summary>The pixel limit at a depth: <paramref name="maxDecodedBytes"/> over the bytes of one decoded pixel.</summary>
     public static long MaxPixels(bool deep, long maxDecodedBytes = MaxDecodedBytes) => maxDecodedBytes / (deep ? 8 : 4);

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Store.Hosting;
 
 namespace Store.Storage;
 
@@ -10,17 +9,17 @@ public sealed class StorageFullError(string message) : Exception(message);
 /// Free space where the service writes, against the reserve MIN_FREE_BYTES: uploads stop while at least that much is
 /// left, so deletes (which need a little room for the database) always go on and space can be won back through the API.
 /// </summary>
-public sealed class DiskSpace(StoreSettings settings)
+public sealed class DiskSpace(StorageOptions options)
 {
     const int ENOSPC = 28, EDQUOT = 122, SQLITE_IOERR = 10, SQLITE_FULL = 13;
 
-    public long Reserve => settings.MinFreeBytes;
+    public long Reserve => options.MinFreeBytes;
 
     (string Name, string Dir)[] Areas =>
     [
-        ("media folder", settings.MediaDir),
-        ("jobs folder", settings.JobsDir),
-        ("database", Path.GetDirectoryName(settings.DatabasePath)!),
+        ("media folder", options.MediaDir),
+        ("jobs folder", options.JobsDir),
+        ("database", Path.GetDirectoryName(options.DatabasePath)!),
     ];
 
     public static long FreeBytes(string path)
@@ -48,7 +47,7 @@ public sealed class DiskSpace(StoreSettings settings)
             throw new StorageFullError(incoming > 0
                 ? $"Insufficient storage: the {AreaOf(dir)} has {free} bytes free and this upload of {incoming} bytes would leave less than the reserve of {Reserve} bytes (MIN_FREE_BYTES)"
                 : $"Insufficient storage: the {AreaOf(dir)} has {free} bytes free, below the reserve of {Reserve} bytes (MIN_FREE_BYTES)");
-        var database = Path.GetDirectoryName(settings.DatabasePath)!;
+        var database = Path.GetDirectoryName(options.DatabasePath)!;
         var databaseFree = FreeBytes(database);
         if (databaseFree < Reserve)
             throw new StorageFullError($"Insufficient storage: the database has {databaseFree} bytes free, below the reserve of {Reserve} bytes (MIN_FREE_BYTES)");
@@ -60,7 +59,7 @@ public sealed class DiskSpace(StoreSettings settings)
     /// The reserve made real: a file of up to 2 MiB beside the database. Something else may fill the disk to its last
     /// byte, and then the database has no room to record a delete; releasing this file first gives it that room.
     /// </summary>
-    string Ballast => Path.Combine(Path.GetDirectoryName(settings.DatabasePath)!, ".store-reserve");
+    string Ballast => Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, ".store-reserve");
     long BallastSize => Math.Min(Reserve, MaxBallast);
 
     /// <summary>Writes the reserve file when it is missing and there is room for it above the reserve.</summary>

@@ -1,4 +1,3 @@
-using Store.Hosting;
 using Store.Media;
 
 namespace Store.Storage;
@@ -9,9 +8,9 @@ namespace Store.Storage;
 /// A file's previews are named from its path (<see cref="PreviewPath"/>), so they are placed, set aside
 /// and deleted with it and no row has to name them.
 /// </summary>
-public sealed class MediaStorage(StoreSettings settings)
+public sealed class MediaStorage(StorageOptions options)
 {
-    public string Root { get; } = settings.MediaDir;
+    public string Root { get; } = options.MediaDir;
     public string TempDir => Path.Combine(Root, ".tmp");
 
     public static string RelativePathFor(DateTimeOffset uploadedAt, string hash, string extension)

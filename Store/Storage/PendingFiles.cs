@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Store.Hosting;
 
 namespace Store.Storage;
 
@@ -10,9 +9,9 @@ namespace Store.Storage;
 /// never every file on disk; a new kind of file is covered by one <see cref="Record(HttpContext, IEnumerable{string})"/>
 /// call in the code that writes it.
 /// </summary>
-public sealed class PendingFiles(StoreSettings settings)
+public sealed class PendingFiles(StorageOptions options)
 {
-    public string Dir { get; } = Path.Combine(settings.ServerDir, ".pending");
+    public string Dir { get; } = Path.Combine(options.ServerDir, ".pending");
 
     /// <summary>Records <paramref name="fullPaths"/> durably; disposing the entry removes it.</summary>
     public PendingEntry Record(params IEnumerable<string> fullPaths)

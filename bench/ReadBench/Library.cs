@@ -54,7 +54,7 @@ static class Library
     public static int Generate(string dataDir, int count)
     {
         var settings = StoreSettings.FromEnvironment(name => name == "CL_SERVER_DIR" ? dataDir : null);
-        Migrator.Run(settings);
+        Migrator.Run(settings.Data);
         var random = new Random(42);
         var zipf = ZipfTable(Words.Length);
         string Word()

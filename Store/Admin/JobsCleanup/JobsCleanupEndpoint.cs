@@ -2,7 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
 using Store.Http;
-using Store.Jobs.Shared;
+using Store.Compute.Queue;
 
 namespace Store.Admin.JobsCleanup;
 
@@ -27,10 +27,10 @@ public static class JobsCleanupEndpoint
             .WithDescription("days ≥ 1, default 7. Pending and processing jobs are never removed.");
 
     public static async Task<Results<Ok<CleanupResult>, UnprocessableEntity<ValidationErrorBody>>> Handle(
-        JobRetention retention, CancellationToken ct, int days = 7)
+        JobQueue queue, CancellationToken ct, int days = 7)
     {
         var validation = Validator.Validate(new CleanupQuery(days));
         if (!validation.IsValid) return Errors.Validation(validation, "query");
-        return TypedResults.Ok(await retention.DeleteFinishedOlderThanAsync(days, ct));
+        return TypedResults.Ok(await queue.DeleteFinishedOlderThanAsync(days, ct));
     }
 }

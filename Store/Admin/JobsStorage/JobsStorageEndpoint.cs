@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
 using Store.Data;
-using Store.Jobs.Shared;
+using Store.Compute.Queue;
 
 namespace Store.Admin.JobsStorage;
 

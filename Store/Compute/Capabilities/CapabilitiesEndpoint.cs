@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
-using Store.Jobs.Shared;
+using Store.Compute.Queue;
 
 namespace Store.Compute.Capabilities;
 
@@ -15,13 +15,13 @@ public static class CapabilitiesEndpoint
             .WithSummary("Live workers and, per task type, how many could take a job now")
             .WithDescription("Counts workers heard from within WORKER_TTL_SECONDS, the built-in one included; idle counts add up.");
 
-    public static async Task<Ok<CapabilitiesResponse>> Handle(JobQueue queue, CancellationToken ct)
+    public static async Task<Ok<CapabilitiesResponse>> Handle(WorkerTable workers, CancellationToken ct)
     {
-        var workers = await queue.LiveWorkersAsync(ct);
+        var live = await workers.LiveAsync(ct);
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var worker in workers)
+        foreach (var worker in live)
             foreach (var task in worker.Capabilities)
                 counts[task] = counts.GetValueOrDefault(task) + worker.IdleCount;
-        return TypedResults.Ok(new CapabilitiesResponse(workers.Count, counts));
+        return TypedResults.Ok(new CapabilitiesResponse(live.Count, counts));
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
-using Store.Hosting;
 
 namespace Store.Compute.Root;
 
@@ -23,6 +22,6 @@ public static class ComputeRootEndpoint
             .WithSummary("Compute service health, for clients whose compute URL is <store>/compute")
             .WithDescription("auth_required is false only while auth is disabled; jobs and workers need ai_inference_support otherwise.");
 
-    public static Ok<ComputeRootBody> Handle(StoreSettings settings) =>
-        TypedResults.Ok(new ComputeRootBody("healthy", "CoLAN Store Compute", "v1", settings.AuthDisabled ? "on" : "off", !settings.AuthDisabled));
+    public static Ok<ComputeRootBody> Handle(AuthOptions options) =>
+        TypedResults.Ok(new ComputeRootBody("healthy", "CoLAN Store Compute", "v1", options.AuthDisabled ? "on" : "off", !options.AuthDisabled));
 }

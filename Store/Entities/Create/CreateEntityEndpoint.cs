@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
@@ -21,14 +20,14 @@ public static class CreateEntityEndpoint
             .WithDescription("Same content as an existing entity creates nothing and answers 200 with that entity.");
 
     public static async Task<Results<Created<Entity>, Ok<Entity>, UnprocessableEntity<ValidationErrorBody>, UnprocessableEntity<ErrorBody>>> Handle(
-        HttpContext context, Db db, EntityFiles files, CancellationToken ct)
+        HttpContext context, Db db, EntityFiles files, TimeProvider clock, CancellationToken ct)
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
         var input = EntityForm.From(form);
         var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
-        var now = files.Now();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var entity = new Entity
         {
             IsCollection = input.Collection,
@@ -50,32 +49,23 @@ public static class CreateEntityEndpoint
             info = inspected;
         }
 
-        await using var connection = await db.OpenAsync(ct);
-        // IMMEDIATE: the duplicate check and the insert must not interleave with another upload of the same file.
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        if (entity.ParentId is { } parentId && await Hierarchy.ParentProblemAsync(connection, tx, parentId, null) is { } parentProblem)
+        // The duplicate check and the insert rely on the unit's write lock: another upload of the same file waits for it.
+        await using var unit = await db.BeginWriteAsync(ct);
+        if (entity.ParentId is { } parentId && await Hierarchy.ParentProblemAsync(unit.Connection, unit.Transaction, parentId, null) is { } parentProblem)
             return Errors.Unprocessable(parentProblem);
 
-        if (info is not null && await CreateEntitySql.ByHashAsync(connection, tx, info.Hash) is { } existing)
+        if (info is not null && await EntityTable.ByHashAsync(unit.Connection, info.Hash, unit.Transaction) is { } existing)
             return TypedResults.Ok(existing);
 
-        string? placed = null;
-        try
+        if (info is not null)
         {
-            if (info is not null)
-            {
-                placed = files.Store(context, input.Image!, info);
-                entity = entity.WithMedia(info, now, placed, input.Image!.Md5);
-            }
-            var created = await CreateEntitySql.InsertAsync(connection, tx, entity);
-            await tx.CommitAsync(ct);
-            Events.ItemEvents.Stored(context, created);
-            return TypedResults.Created($"/entities/{created.Id}", created);
+            var placed = files.Store(context, input.Image!, info);
+            unit.RemoveOnRollback(() => files.Remove(placed));
+            entity = entity.WithMedia(info, now, placed, input.Image!.Md5);
         }
-        catch
-        {
-            files.Remove(placed);
-            throw;
-        }
+        var created = await EntityTable.InsertAsync(unit.Connection, unit.Transaction, entity);
+        await unit.CommitAsync(ct);
+        Events.ItemEvents.Stored(context, created);
+        return TypedResults.Created($"/entities/{created.Id}", created);
     }
 }

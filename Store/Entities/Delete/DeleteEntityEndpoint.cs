@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Store.Auth;
 using Store.Data;
 using Store.Http;
@@ -26,8 +25,8 @@ public static class DeleteEntityEndpoint
         var validation = Validator.Validate(query);
         if (!validation.IsValid) return Errors.Validation(validation, "query");
 
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var unit = await db.BeginWriteAsync(ct);
+        var (connection, tx) = (unit.Connection, unit.Transaction);
         var target = await DeleteEntitySql.KindAsync(connection, tx, entity_id);
         if (target is null) return Errors.NotFound("Entity not found");
         // The CL SDKs delete by soft-deleting first, then sending DELETE: a soft-deleted collection goes with its subtree.
@@ -39,10 +38,8 @@ public static class DeleteEntityEndpoint
         foreach (var entity in doomed) await DeleteEntitySql.DeleteAsync(connection, tx, entity.Id);
         // Set aside under the write lock, purged after the commit: a failed delete keeps its files,
         // and a same-day re-upload of the same content cannot lose its file to this delete.
-        var removal = storage.SetAside(doomed.Select(e => e.FilePath));
-        try { await tx.CommitAsync(ct); }
-        catch { removal.Undo(); throw; }
-        removal.Complete();
+        unit.RemoveAfterCommit(storage.SetAside(doomed.Select(e => e.FilePath)));
+        await unit.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 }

@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Store.Auth;
 using Store.Data;
 using Store.Storage;
@@ -23,16 +22,14 @@ public static class DeleteAllEntitiesEndpoint
 
     public static async Task<NoContent> Handle(Db db, MediaStorage storage, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var unit = await db.BeginWriteAsync(ct);
+        var (connection, tx) = (unit.Connection, unit.Transaction);
         // The history trigger fires per row, so every removed entity keeps its delete version.
         var files = (await connection.QueryAsync<string>("SELECT file_path FROM entities WHERE file_path IS NOT NULL", transaction: tx)).AsList();
         await connection.ExecuteAsync("DELETE FROM entities", transaction: tx);
         // Only the files of the removed rows, set aside under the write lock (see MediaStorage.SetAside).
-        var removal = storage.SetAside(files);
-        try { await tx.CommitAsync(ct); }
-        catch { removal.Undo(); throw; }
-        removal.Complete();
+        unit.RemoveAfterCommit(storage.SetAside(files));
+        await unit.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 }

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
+using Store.Storage;
 
 namespace Store.Entities.Patch;
 
@@ -21,18 +21,17 @@ public static class PatchEntityEndpoint
             .WithDescription("JSON as {\"label\": ...} or {\"body\": {...}}, or a form. An explicit null clears a field.");
 
     public static async Task<Results<Ok<Entity>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>, UnprocessableEntity<ErrorBody>>> Handle(
-        long entity_id, HttpContext context, Db db, EntityFiles files, CancellationToken ct)
+        long entity_id, HttpContext context, Db db, MediaStorage storage, TimeProvider clock, CancellationToken ct)
     {
-        var input = PatchEntityInput.From(await JsonOrForm.ReadAsync(context.Request, files.TempDir, ct));
+        var input = PatchEntityInput.From(await JsonOrForm.ReadAsync(context.Request, storage.TempDir, ct));
         var validation = Validator.Validate(input);
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var current = await PatchEntitySql.ByIdAsync(connection, tx, entity_id);
+        await using var unit = await db.BeginWriteAsync(ct);
+        var current = await EntityTable.ByIdAsync(unit.Connection, entity_id, unit.Transaction);
         if (current is null) return Errors.NotFound("Entity not found");
         if (input.ParentId.Sent && input.Parent is { } parentId
-            && await Hierarchy.ParentProblemAsync(connection, tx, parentId, entity_id) is { } parentProblem)
+            && await Hierarchy.ParentProblemAsync(unit.Connection, unit.Transaction, parentId, entity_id) is { } parentProblem)
             return Errors.Unprocessable(parentProblem);
 
         var patched = current with
@@ -41,11 +40,12 @@ public static class PatchEntityEndpoint
             Description = input.Description.Sent ? input.Description.Text : current.Description,
             ParentId = input.ParentId.Sent ? input.Parent : current.ParentId,
             IsDeleted = input.IsDeleted.Sent ? input.Deleted : current.IsDeleted,
-            UpdatedDate = files.Now(),
+            UpdatedDate = clock.GetUtcNow().ToUnixTimeMilliseconds(),
             UpdatedBy = context.CallerId(),
         };
-        var saved = await PatchEntitySql.UpdateAsync(connection, tx, patched);
-        await tx.CommitAsync(ct);
+        var saved = await EntityTable.UpdateAsync(unit.Connection, unit.Transaction, patched,
+            [.. EntityTable.Fields, EntityTable.IsDeleted, .. EntityTable.Stamp]);
+        await unit.CommitAsync(ct);
         return TypedResults.Ok(saved);
     }
 }

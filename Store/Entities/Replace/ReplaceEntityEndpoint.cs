@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
@@ -21,7 +20,7 @@ public static class ReplaceEntityEndpoint
             .WithDescription("description and parent_id take the values sent (absent means null). A new file equal to another entity's content answers 409.");
 
     public static async Task<Results<Ok<Entity>, NotFound<ErrorBody>, Conflict<ErrorBody>, UnprocessableEntity<ValidationErrorBody>, UnprocessableEntity<ErrorBody>>> Handle(
-        long entity_id, HttpContext context, Db db, EntityFiles files, CancellationToken ct)
+        long entity_id, HttpContext context, Db db, EntityFiles files, TimeProvider clock, CancellationToken ct)
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
         var input = EntityForm.From(form);
@@ -36,16 +35,16 @@ public static class ReplaceEntityEndpoint
             info = inspected;
         }
 
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var current = await ReplaceEntitySql.ByIdAsync(connection, tx, entity_id);
+        // The duplicate check relies on the unit's write lock, as on create.
+        await using var unit = await db.BeginWriteAsync(ct);
+        var current = await EntityTable.ByIdAsync(unit.Connection, entity_id, unit.Transaction);
         if (current is null) return Errors.NotFound("Entity not found");
         if (current.IsCollection != input.Collection)
             return Errors.Unprocessable("is_collection cannot change: this entity is " + (current.IsCollection ? "a collection" : "a media item"));
-        if (input.Parent is { } parentId && await Hierarchy.ParentProblemAsync(connection, tx, parentId, entity_id) is { } parentProblem)
+        if (input.Parent is { } parentId && await Hierarchy.ParentProblemAsync(unit.Connection, unit.Transaction, parentId, entity_id) is { } parentProblem)
             return Errors.Unprocessable(parentProblem);
 
-        var now = files.Now();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var updated = current with
         {
             Label = input.Label,
@@ -55,30 +54,24 @@ public static class ReplaceEntityEndpoint
             UpdatedBy = context.CallerId(),
         };
 
-        string? placed = null;
-        try
+        if (info is not null)
         {
-            if (info is not null)
+            if (await ReplaceEntitySql.HolderOfHashAsync(unit.Connection, unit.Transaction, info.Hash, entity_id) is { } holder)
+                return Errors.Conflict($"Duplicate of entity {holder}");
+            var placed = files.Store(context, input.Image!, info);
+            updated = updated.WithMedia(info, now, placed, input.Image!.Md5);
+            // The same content lands on the same path: then the stored file is simply kept.
+            if (placed != current.FilePath)
             {
-                if (await ReplaceEntitySql.HolderOfHashAsync(connection, tx, info.Hash, entity_id) is { } holder)
-                    return Errors.Conflict($"Duplicate of entity {holder}");
-                placed = files.Store(context, input.Image!, info);
-                updated = updated.WithMedia(info, now, placed, input.Image!.Md5);
+                unit.RemoveOnRollback(() => files.Remove(placed));
+                // The old file goes aside under the write lock and is purged once the new row is durable.
+                unit.RemoveAfterCommit(files.SetAside(current.FilePath));
             }
-            var saved = await ReplaceEntitySql.UpdateAsync(connection, tx, updated);
-            // The old file is set aside under the write lock and purged once the new row is durable;
-            // the same content at the same path is simply kept.
-            var removal = placed is not null && current.FilePath != placed ? files.SetAside(current.FilePath) : null;
-            try { await tx.CommitAsync(ct); }
-            catch { removal?.Undo(); throw; }
-            removal?.Complete();
-            if (info is not null) Events.ItemEvents.Stored(context, saved);
-            return TypedResults.Ok(saved);
         }
-        catch
-        {
-            if (placed is not null && placed != current.FilePath) files.Remove(placed);
-            throw;
-        }
+        var saved = await EntityTable.UpdateAsync(unit.Connection, unit.Transaction, updated,
+            [.. EntityTable.Fields, .. EntityTable.Stamp, .. EntityTable.Media]);
+        await unit.CommitAsync(ct);
+        if (info is not null) Events.ItemEvents.Stored(context, saved);
+        return TypedResults.Ok(saved);
     }
 }

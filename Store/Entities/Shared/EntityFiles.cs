@@ -47,6 +47,4 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
     public void Remove(string? relativePath) => storage.Delete(relativePath);
 
     public PendingRemoval SetAside(string? relativePath) => storage.SetAside([relativePath]);
-
-    public long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 }

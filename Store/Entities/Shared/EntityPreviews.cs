@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Store.Data;
 using Store.Media;
 using Store.Storage;
@@ -52,14 +51,13 @@ public sealed class EntityPreviews(Db db, MediaStorage storage, PreviewSources s
         catch (MediaRejectedException) { return false; }
         if (previews is null) return false;
 
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var current = await connection.QuerySingleOrDefaultAsync<string?>(
-            "SELECT file_path FROM entities WHERE id = @Id", new { target.Id }, tx);
+        await using var unit = await db.BeginWriteAsync(ct);
+        var current = await unit.Connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT file_path FROM entities WHERE id = @Id", new { target.Id }, unit.Transaction);
         if (current != target.FilePath) return false;
         if (!Has(target, PreviewSize.Small)) storage.PlacePreview(target.FilePath, PreviewSize.Small, previews.Small);
         if (!Has(target, PreviewSize.Large) && previews.Large is { } large) storage.PlacePreview(target.FilePath, PreviewSize.Large, large);
-        await tx.CommitAsync(ct);
+        await unit.CommitAsync(ct);
         return true;
     }
 }

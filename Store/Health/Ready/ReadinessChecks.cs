@@ -1,14 +1,14 @@
 using Dapper;
 using Store.Auth;
 using Store.Data;
-using Store.Hosting;
+using Store.Storage;
 using Store.Media;
 using Store.Observability;
 
 namespace Store.Health.Ready;
 
 /// <summary>What the service needs to take an upload, each looked at for real: a write, a file, a tool's answer.</summary>
-public sealed class ReadinessChecks(Db db, StoreSettings settings, MediaToolOptions tools, PublicKeyFile keys, TimeProvider clock)
+public sealed class ReadinessChecks(Db db, StorageOptions storage, AuthOptions auth, MediaToolOptions tools, PublicKeyFile keys, TimeProvider clock)
 {
     public const string Ok = "ok";
     public const string Failed = "failed";
@@ -21,8 +21,8 @@ public sealed class ReadinessChecks(Db db, StoreSettings settings, MediaToolOpti
         return new SortedDictionary<string, ReadyCheck>(StringComparer.Ordinal)
         {
             ["database"] = await database,
-            ["media"] = Folder(settings.MediaDir),
-            ["jobs"] = Folder(settings.JobsDir),
+            ["media"] = Folder(storage.MediaDir),
+            ["jobs"] = Folder(storage.JobsDir),
             ["exiftool"] = await exiftool,
             ["ffprobe"] = await ffprobe,
             ["public_key"] = PublicKey(),
@@ -71,7 +71,7 @@ public sealed class ReadinessChecks(Db db, StoreSettings settings, MediaToolOpti
 
     ReadyCheck PublicKey()
     {
-        if (settings.AuthDisabled) return new ReadyCheck(Ok, "not needed: auth is disabled");
+        if (auth.AuthDisabled) return new ReadyCheck(Ok, "not needed: auth is disabled");
         var state = keys.Current();
         return state.Key is null ? new ReadyCheck(Failed, state.Problem!) : new ReadyCheck(Ok, "loaded");
     }

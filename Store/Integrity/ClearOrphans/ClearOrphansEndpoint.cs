@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Store.Auth;
 using Store.Data;
 using Store.Integrity.Shared;
@@ -25,9 +24,9 @@ public static class ClearOrphansEndpoint
         var deleted = 0;
         if (findings.Orphans.Count > 0)
         {
-            await using var connection = await db.OpenAsync(ct);
-            // Uploads place their files under this lock, so none can land on a path between the check and the removal.
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            // Uploads place their files under the unit's write lock, so none can land on a path between the check and the removal.
+            await using var unit = await db.BeginWriteAsync(ct);
+            var (connection, tx) = (unit.Connection, unit.Transaction);
             var inFlight = pending.Paths();
             foreach (var orphan in findings.Orphans)
             {

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Store.Data;
-using Store.Hosting;
 using Store.Storage;
 
 namespace Store.Integrity.Shared;
@@ -14,7 +13,7 @@ public static class CrashRecovery
 {
     public sealed record Outcome(int Restored, int Removed, int Kept);
 
-    public static Outcome Run(StoreSettings settings, FileOwners owners, PendingFiles pending)
+    public static Outcome Run(StorageOptions options, FileOwners owners, PendingFiles pending)
     {
         var asides = owners.Folders
             .Where(f => Directory.Exists(f.TempDir))
@@ -23,7 +22,7 @@ public static class CrashRecovery
         var entries = pending.Entries();
         if (asides.Count == 0 && entries.Count == 0) return new Outcome(0, 0, 0);
 
-        using var connection = new SqliteConnection(Db.ConnectionString(settings.DatabasePath));
+        using var connection = new SqliteConnection(Db.ConnectionString(options.DatabasePath));
         connection.Open();
         int restored = 0, removed = 0, kept = 0;
         foreach (var (folder, root) in asides)

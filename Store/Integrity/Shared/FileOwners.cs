@@ -1,7 +1,7 @@
 using System.Data;
 using Dapper;
-using Store.Hosting;
-using Store.Jobs.Shared;
+using Store.Compute.Queue;
+using Store.Storage;
 
 namespace Store.Integrity.Shared;
 
@@ -71,15 +71,15 @@ public sealed record NamedPath
 /// audit, clear-orphans and the start-up recovery all judge by this list). Folders not listed here are never judged:
 /// MEDIA_STORAGE_DIR may hold the owner's own files, which jobs reference in place.
 /// </summary>
-public sealed class FileOwners(StoreSettings settings, JobFolders jobs)
+public sealed class FileOwners(StorageOptions options, JobFolders jobs)
 {
     public IReadOnlyList<OwnedFolder> Folders { get; } =
     [
-        new("store", settings.MediaDir, Path.Combine(settings.MediaDir, ".tmp"), OwnedUnit.EachFile,
+        new("store", options.MediaDir, Path.Combine(options.MediaDir, ".tmp"), OwnedUnit.EachFile,
             "SELECT id AS EntityId, NULL AS JobId, file_path AS Path, 1 AS MustExist FROM entities WHERE file_path IS NOT NULL"),
         // A stored file's previews are named from its path (MediaStorage.PreviewPath): previews/<date folders>/<stem>-<size>.webp.
         // They may be missing (the preview backfill makes them), so no row needs them to exist.
-        new("previews", settings.MediaDir, Path.Combine(settings.MediaDir, ".tmp"), OwnedUnit.EachFile,
+        new("previews", options.MediaDir, Path.Combine(options.MediaDir, ".tmp"), OwnedUnit.EachFile,
             """
             SELECT f.id AS EntityId, NULL AS JobId, 'previews/' || f.stem || '-' || size.value || '.webp' AS Path, 0 AS MustExist
             FROM (SELECT id, substr(file_path, 7, length(file_path) - 6
@@ -87,7 +87,7 @@ public sealed class FileOwners(StoreSettings settings, JobFolders jobs)
                   FROM entities WHERE file_path LIKE 'store/%') f,
                  json_each('[256, 1440]') size
             """),
-        new("jobs", settings.ServerDir, jobs.TempDir, OwnedUnit.EachEntry,
+        new("jobs", options.ServerDir, jobs.TempDir, OwnedUnit.EachEntry,
             """
             SELECT NULL AS EntityId, job_id AS JobId, 'jobs/' || job_id AS Path, 0 AS MustExist FROM jobs
             UNION ALL

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Store.Auth;
+using Store.Http;
+using Store.Compute.Queue;
+using Store.Contracts;
+
+namespace Store.Compute.Jobs.Delete;
+
+public static class DeleteJobEndpoint
+{
+    public static void MapDeleteJob(this IEndpointRouteBuilder routes) =>
+        routes.MapDelete("/compute/jobs/{job_id}", Handle)
+            .RequireAccess(Access.Inference)
+            .WithName("DeleteJob")
+            .WithSummary("Delete a job and its folder, whatever its status")
+            .WithDescription("A worker still running it gets 404 when it reports.");
+
+    public static async Task<Results<NoContent, NotFound<ErrorBody>>> Handle(string job_id, JobQueue queue, CancellationToken ct) =>
+        await queue.DeleteAsync(job_id, ct) ? TypedResults.NoContent() : Errors.NotFound("Job not found");
+}

@@ -1,0 +1,48 @@
+using Store.Contracts;
+
+namespace Store.Compute.Queue;
+
+/// <summary>
+/// The queue's clock-driven work: returns lapsed leases to the queue a few times per lease, so a job
+/// whose worker died moves on even when no other worker calls in, forgets long-silent workers, and runs
+/// the retention sweep hourly (JOB_RETENTION_DAYS, 0 = off). Stops with the app.
+/// </summary>
+public sealed class JobMaintenance(JobQueue queue, WorkerTable workers, JobOptions options, TimeProvider clock,
+    ILogger<JobMaintenance> log) : BackgroundService
+{
+    static readonly TimeSpan RetentionEvery = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var leaseSweep = TimeSpan.FromSeconds(Math.Clamp(options.JobLeaseSeconds / 4.0, 0.25, 5));
+        var nextRetention = clock.GetUtcNow();
+        using var timer = new PeriodicTimer(leaseSweep, clock);
+        do
+        {
+            try
+            {
+                await queue.ExpireLeasesAsync(stoppingToken);
+                await workers.ForgetSilentAsync(stoppingToken);
+                if (options.JobRetentionDays > 0 && clock.GetUtcNow() >= nextRetention)
+                {
+                    nextRetention = clock.GetUtcNow() + RetentionEvery;
+                    var result = await queue.DeleteFinishedOlderThanAsync(options.JobRetentionDays, stoppingToken);
+                    if (result.DeletedCount > 0)
+                        log.LogInformation("Retention sweep removed {Count} jobs older than {Days} days ({Bytes} bytes)",
+                            result.DeletedCount, options.JobRetentionDays, result.FreedSpace);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                log.LogError(e, "Job maintenance failed; trying again at the next tick");
+            }
+        } while (await WaitAsync(timer, stoppingToken));
+    }
+
+    static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try { return await timer.WaitForNextTickAsync(ct); }
+        catch (OperationCanceledException) { return false; }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Data;
+using Dapper;
+
+namespace Store.Entities.Shared;
+
+/// <summary>
+/// The entities table as C# writes and reads it whole: its columns named once, with the <see cref="Entity"/> property
+/// each binds to, and the statements built from them. The history trigger (sql/0002, sql/0005) is the only other
+/// list, in SQL; a new column goes into the migration, the trigger and here.
+/// </summary>
+public static class EntityTable
+{
+    /// <summary>What the client's form sets on create and replace.</summary>
+    public static readonly Column[] Fields = [new("label", nameof(Entity.Label)), new("description", nameof(Entity.Description)),
+        new("parent_id", nameof(Entity.ParentId))];
+
+    /// <summary>Set once, by the create.</summary>
+    public static readonly Column[] Origin = [new("is_collection", nameof(Entity.IsCollection)), new("added_date", nameof(Entity.AddedDate)),
+        new("added_by", nameof(Entity.AddedBy)), new("is_deleted", nameof(Entity.IsDeleted))];
+
+    /// <summary>Who changed it last, and when.</summary>
+    public static readonly Column[] Stamp = [new("updated_date", nameof(Entity.UpdatedDate)), new("updated_by", nameof(Entity.UpdatedBy))];
+
+    /// <summary>What the stored file decides (<see cref="Entity.WithMedia"/>); a collection keeps them null, bar create_date.</summary>
+    public static readonly Column[] Media = [new("create_date", nameof(Entity.CreateDate)), new("file_size", nameof(Entity.FileSize)),
+        new("height", nameof(Entity.Height)), new("width", nameof(Entity.Width)), new("duration", nameof(Entity.Duration)),
+        new("mime_type", nameof(Entity.MimeType)), new("type", nameof(Entity.Type)), new("extension", nameof(Entity.Extension)),
+        new("md5", nameof(Entity.Md5)), new("file_path", nameof(Entity.FilePath)), new("file_md5", nameof(Entity.FileMd5))];
+
+    public static readonly Column IsDeleted = new("is_deleted", nameof(Entity.IsDeleted));
+
+    static readonly Column[] All = [.. Origin, .. Fields, .. Stamp, .. Media];
+
+    static readonly string InsertSql =
+        $"INSERT INTO entities ({string.Join(", ", All.Select(c => c.Name))}) " +
+        $"VALUES ({string.Join(", ", All.Select(c => "@" + c.Property))}) RETURNING *";
+
+    public static Task<Entity?> ByIdAsync(IDbConnection db, long id, IDbTransaction? tx = null) =>
+        db.QuerySingleOrDefaultAsync<Entity>("SELECT * FROM entities WHERE id = @id", new { id }, tx);
+
+    /// <summary>The entity holding this content hash (md5 is unique); duplicate detection asks under the write lock.</summary>
+    public static Task<Entity?> ByHashAsync(IDbConnection db, string hash, IDbTransaction? tx = null) =>
+        db.QuerySingleOrDefaultAsync<Entity>("SELECT * FROM entities WHERE md5 = @hash", new { hash }, tx);
+
+    public static Task<Entity> InsertAsync(IDbConnection db, IDbTransaction tx, Entity entity) =>
+        db.QuerySingleAsync<Entity>(InsertSql, entity, tx);
+
+    /// <summary>Writes <paramref name="columns"/> of <paramref name="entity"/> to its row; answers the row as it now is.</summary>
+    public static Task<Entity> UpdateAsync(IDbConnection db, IDbTransaction tx, Entity entity, params IEnumerable<Column> columns) =>
+        db.QuerySingleAsync<Entity>(
+            $"UPDATE entities SET {string.Join(", ", columns.Select(c => $"{c.Name} = @{c.Property}"))} WHERE id = @Id RETURNING *",
+            entity, tx);
+
+    /// <summary>A column and the <see cref="Entity"/> property Dapper binds it to.</summary>
+    public sealed record Column(string Name, string Property);
+}
