@@ -20,7 +20,7 @@ public static class Migrator
         using var shared = new SharedConnection(connection);
         var upgrader = DeployChanges.To
             .SqliteDatabase(shared)
-            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.Contains(".sql.") && name.EndsWith(".sql"))
+            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.Contains(".sql.") && !name.Contains(".sql.postgres.") && name.EndsWith(".sql"))
             .LogTo(new QuietLog())
             .Build();
         var result = upgrader.PerformUpgrade();
