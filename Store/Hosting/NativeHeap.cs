@@ -35,6 +35,26 @@ internal static partial class NativeHeap
         }
     }
 
+    /// <summary>
+    /// Hands the free pages inside every arena back to the kernel (glibc's malloc_trim, which since 2.8 also walks the
+    /// middle of each heap, not only its top). False when nothing was released or this is not glibc.
+    /// </summary>
+    public static bool Trim()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            return MallocTrim(0) == 1;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int Mallopt(int parameter, int value);
 }

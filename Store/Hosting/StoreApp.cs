@@ -58,6 +58,7 @@ public static class StoreApp
         builder.Services.AddJobs();
         builder.Services.AddBuiltinWorker(settings);
         builder.Services.AddObservability(settings);
+        builder.Services.AddHostedService<NativeHeapTrim>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
