@@ -7,8 +7,9 @@ namespace Store.Hosting;
 /// core, and memory freed in an arena is kept by that arena for its own later mallocs. Store's native allocations
 /// (SQLite's page caches, libvips, ImageSharp's unmanaged pixel buffers) come from whichever thread-pool thread runs
 /// the request, so over a long run every one of the 16 arenas of a 2-core machine grows to its own high-water mark:
-/// the soak measured malloc's in-use bytes flat at about 22 MB while the arenas held 100 MB and their resident pages
-/// kept rising (bench/soak, README "Soak"). With two arenas the same run stays near 40 MB.
+/// the soak measured malloc's in-use bytes flat at about 20 MB while 16 arenas held 100 MB and their resident pages
+/// kept rising (bench/soak, README "Soak"). Set from Main, the limit stops new arenas only: the runtime's own threads
+/// made 8 before it, so the service runs with 9, and <see cref="NativeHeapTrim"/> gives back what they keep free.
 /// </summary>
 internal static partial class NativeHeap
 {
