@@ -6,6 +6,9 @@ using Store.Ops.Import;
 using Store.Ops.Verify;
 using Store.Worker;
 
+// Before the threads that would each take an arena of their own (see NativeHeap).
+NativeHeap.LimitArenas(Environment.GetEnvironmentVariable);
+
 try
 {
     var cli = Cli.Parse(args);

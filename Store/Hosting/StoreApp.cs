@@ -63,6 +63,7 @@ public static class StoreApp
         builder.Services.AddJobs();
         builder.Services.AddBuiltinWorker(settings.Jobs);
         builder.Services.AddObservability(settings);
+        builder.Services.AddHostedService<NativeHeapTrim>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
