@@ -19,7 +19,7 @@ public sealed class FullDiskTests
         DatabasePath = Path.Combine(disk.Path, "media_store.db"),
         MediaDir = Path.Combine(disk.Path, "media"),
         MinFreeBytes = reserve,
-    });
+    }, server: Server.Kestrel);
 
     static byte[] Random(int size, int seed)
     {
