@@ -15,6 +15,7 @@ namespace Store.Tests.Auth;
 /// the contract's permission table (section 3). An endpoint without a declared rule, or with a rule
 /// other than the one the contract gives its path, fails here.
 /// </summary>
+[Trait("speed", "slow")]
 public sealed class AccessMatrixTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

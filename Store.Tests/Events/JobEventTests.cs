@@ -6,6 +6,7 @@ using Store.Tests.Jobs;
 
 namespace Store.Tests.Events;
 
+[Trait("speed", "slow")]
 public sealed class JobEventTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

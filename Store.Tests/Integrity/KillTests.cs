@@ -9,6 +9,7 @@ namespace Store.Tests.Integrity;
 /// A real store process killed with SIGKILL while uploads, replaces, deletes, job creations and completions run, at
 /// many moments; after each restart the audit must find neither a file no row names nor a row without its file.
 /// </summary>
+[Trait("speed", "slow")]
 public sealed class KillTests : IDisposable
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

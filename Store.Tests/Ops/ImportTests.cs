@@ -6,6 +6,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Ops;
 
 /// <summary>`store import` as a real process against a running store: nested collections, duplicates, failures, a re-run, Ctrl-C.</summary>
+[Trait("speed", "slow")]
 public sealed class ImportTests : IDisposable
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -8,6 +8,7 @@ using Store.Tests.Jobs;
 namespace Store.Tests.Reliability;
 
 /// <summary>A full disk on a real small filesystem: 507 naming what is full, nothing half-written, deletes go on.</summary>
+[Trait("speed", "slow")]
 public sealed class FullDiskTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

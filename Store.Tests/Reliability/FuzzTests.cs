@@ -18,6 +18,7 @@ namespace Store.Tests.Reliability;
 /// every auth mode, the answer is never a 5xx and never shows a stack trace or a server path. Bounded in count and in
 /// time, and seeded: a failure names the CsCheck seed that repeats it (set STORE_FUZZ_SEED to it).
 /// </summary>
+[Trait("speed", "slow")]
 public sealed class FuzzTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

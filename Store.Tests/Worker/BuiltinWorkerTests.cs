@@ -12,6 +12,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Worker;
 
 /// <summary>The in-process worker runs the built-in tasks on real images with nothing else started.</summary>
+[Trait("speed", "slow")]
 public sealed class BuiltinWorkerTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

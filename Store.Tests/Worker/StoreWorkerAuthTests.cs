@@ -11,6 +11,7 @@ using Store.Worker;
 namespace Store.Tests.Worker;
 
 /// <summary><c>store worker</c> against a store with authentication on: it sends its token, and a refused token stops it.</summary>
+[Trait("speed", "slow")]
 public sealed class StoreWorkerAuthTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -11,6 +11,7 @@ using Store.Worker;
 namespace Store.Tests.Worker;
 
 /// <summary><c>store worker</c> talks to a running store over HTTP only: no shared disk or database.</summary>
+[Trait("speed", "slow")]
 public sealed class StoreWorkerTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
