@@ -200,7 +200,7 @@ public sealed class AccessMatrixTests
     /// </summary>
     static HttpContent HarmlessBody(IAcceptsMetadata? accepts)
     {
-        var type = accepts?.ContentTypes.FirstOrDefault() ?? "application/json";
+        var type = accepts is { ContentTypes: [var first, ..] } ? first : "application/json";
         return type switch
         {
             "multipart/form-data" => Forms.Fields(("matrix", "1")),

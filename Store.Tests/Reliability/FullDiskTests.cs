@@ -106,7 +106,7 @@ public sealed class FullDiskTests
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         var buffer = new byte[4096];
         var answer = new StringBuilder();
-        while (!answer.ToString().Contains("}"))
+        while (!answer.ToString().Contains('}'))
         {
             var read = await stream.ReadAsync(buffer, timeout.Token);
             if (read == 0) break;
