@@ -87,6 +87,24 @@ public sealed class JobsAdminTests
         }
     }
 
+    [Fact]
+    public async Task The_retention_sweep_comes_back_hourly_for_jobs_that_have_aged_since()
+    {
+        var clock = FakeClock.StartingNow();
+        await using var host = await StoreHost.StartAsync(s => s with { JobRetentionDays = 7 }, b => b.UseClock(clock));
+        var aging = await Finished(host, "completed", new byte[10]);
+        clock.Advance(TimeSpan.FromDays(6));
+        var young = await Finished(host, "failed", new byte[10]);
+
+        // Eight days on, the sweep of that hour finds the first job past seven days, and the second not.
+        await clock.AdvanceInStepsAsync(TimeSpan.FromDays(2), TimeSpan.FromMinutes(30));
+        await JobKit.Eventually(async () =>
+            (await host.Client.GetAsync($"/compute/jobs/{aging}", Ct)).StatusCode == HttpStatusCode.NotFound,
+            60, () => "the hourly sweep never removed the aged job");
+        Assert.False(Directory.Exists(Path.Combine(host.Settings.JobsDir, aging)));
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync($"/compute/jobs/{young}", Ct)).StatusCode);
+    }
+
     static async Task<string> Finished(StoreHost host, string status, byte[] input)
     {
         var id = (await host.CreateAsync("t", JobKit.Form("in.bin", input))).JobId();

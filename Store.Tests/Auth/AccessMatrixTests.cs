@@ -15,6 +15,7 @@ namespace Store.Tests.Auth;
 /// the contract's permission table (section 3). An endpoint without a declared rule, or with a rule
 /// other than the one the contract gives its path, fails here.
 /// </summary>
+[Trait("speed", "slow")]
 public sealed class AccessMatrixTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -199,7 +200,7 @@ public sealed class AccessMatrixTests
     /// </summary>
     static HttpContent HarmlessBody(IAcceptsMetadata? accepts)
     {
-        var type = accepts?.ContentTypes.FirstOrDefault() ?? "application/json";
+        var type = accepts is { ContentTypes: [var first, ..] } ? first : "application/json";
         return type switch
         {
             "multipart/form-data" => Forms.Fields(("matrix", "1")),

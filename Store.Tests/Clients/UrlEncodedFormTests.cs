@@ -1,6 +1,5 @@
 using System.Net;
 using Store.Tests.Infrastructure;
-using Store.Tests.Jobs;
 using static Store.Tests.Clients.ClientKit;
 
 namespace Store.Tests.Clients;

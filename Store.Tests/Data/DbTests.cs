@@ -65,7 +65,8 @@ public sealed class DbTests
     [Fact]
     public async Task Migrations_create_the_tables_once_and_are_idempotent()
     {
-        await using var temp = TempDb.Create();
+        await using var temp = TempDb.Create(migrate: false);
+        Migrator.Run(temp.Settings.Data);
         Migrator.Run(temp.Settings.Data);
         using var raw = temp.OpenRaw();
         var tables = raw.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table'").ToHashSet();

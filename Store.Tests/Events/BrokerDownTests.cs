@@ -6,6 +6,7 @@ using Store.Tests.Jobs;
 namespace Store.Tests.Events;
 
 /// <summary>The store works the same without its broker, and publishing picks up again once the broker is back.</summary>
+[Trait("speed", "slow")]
 public sealed class BrokerDownTests
 {
     /// <summary>Every kind of request that publishes something answers as it does without MQTT.</summary>

@@ -4,6 +4,7 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Events;
 
+[Trait("speed", "slow")]
 public sealed class ItemEventTests
 {
     [Fact]

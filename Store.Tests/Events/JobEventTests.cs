@@ -6,12 +6,13 @@ using Store.Tests.Jobs;
 
 namespace Store.Tests.Events;
 
+[Trait("speed", "slow")]
 public sealed class JobEventTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     internal static Task<StoreHost> StartStoreAsync(Mosquitto broker, Func<StoreSettings, StoreSettings>? tweak = null) =>
-        StoreHost.StartAsync(s => (tweak ?? (x => x))(s with { MqttBroker = "127.0.0.1", MqttPort = broker.Port }));
+        StoreHost.StartAsync(s => (tweak ?? (x => x))(s with { MqttBroker = "127.0.0.1", MqttPort = broker.Port }), server: Server.Kestrel);
 
     /// <summary>The events of one job, in the order they came, as (event_type, progress), until one ends it.</summary>
     static async Task<List<(string Type, int Progress)>> LifeAsync(MqttSubscriber events, string jobId, int count)

@@ -5,6 +5,7 @@ using Store.Tests.Jobs;
 
 namespace Store.Tests.Events;
 
+[Trait("speed", "slow")]
 public sealed class WorkerPresenceTests
 {
     [Fact]

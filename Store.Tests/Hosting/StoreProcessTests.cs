@@ -6,6 +6,7 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Hosting;
 
 /// <summary>The <c>store</c> command as users run it: a real process, its flags, environment and exit codes.</summary>
+[Trait("speed", "slow")]
 public sealed class StoreProcessTests : IDisposable
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,13 +1,17 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
 using Store.Hosting;
 
 namespace Store.Tests.Infrastructure;
 
 /// <summary>
-/// A real Store service on Kestrel at 127.0.0.1 with a fresh data folder and SQLite file.
-/// Each test class (or test) starts its own, so tests never share state.
+/// A real Store service with a fresh data folder and SQLite file (a copy of the <see cref="TemplateDatabase"/>).
+/// Each test class (or test) starts its own, so tests never share state. The whole HTTP pipeline runs; by default
+/// its server is the in-memory TestServer, and <see cref="Server.Kestrel"/> puts it on a real socket at 127.0.0.1
+/// for what only a socket shows: other processes calling in, streams over the wire, the listening port, Kestrel's
+/// own limits.
 /// </summary>
 public sealed class StoreHost : IAsyncDisposable
 {
@@ -15,6 +19,7 @@ public sealed class StoreHost : IAsyncDisposable
     public required StoreSettings Settings { get; init; }
     public required HttpClient Client { get; init; }
     public required Uri BaseAddress { get; init; }
+    public required Server Server { get; init; }
     /// <summary>Set to stop the service but keep its data folder, for a test that restarts another service on it.</summary>
     public bool KeepData { get; set; }
 
@@ -22,10 +27,11 @@ public sealed class StoreHost : IAsyncDisposable
     public Task<StoreHost> RestartOnSameDataAsync(Func<StoreSettings, StoreSettings>? tweak = null)
     {
         var settings = Settings;
-        return StartAsync(_ => tweak is null ? settings : tweak(settings));
+        return StartAsync(_ => tweak is null ? settings : tweak(settings), server: Server);
     }
 
-    public static async Task<StoreHost> StartAsync(Func<StoreSettings, StoreSettings>? tweak = null, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<StoreHost> StartAsync(Func<StoreSettings, StoreSettings>? tweak = null, Action<WebApplicationBuilder>? configure = null,
+        Server server = Server.InMemory)
     {
         var dir = Path.Combine(Path.GetTempPath(), "store-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -40,27 +46,39 @@ public sealed class StoreHost : IAsyncDisposable
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         };
         if (tweak is not null) settings = tweak(settings);
+        if (!settings.NoMigrate) TemplateDatabase.CopyTo(settings.DatabasePath);
 
-        var app = StoreApp.Build(settings, ["http://127.0.0.1:0"], configure);
+        var app = StoreApp.Build(settings, ["http://127.0.0.1:0"], builder =>
+        {
+            if (server == Server.InMemory) builder.WebHost.UseTestServer();
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
-        var address = new Uri(app.Urls.First());
+        var address = server == Server.InMemory ? new Uri("http://localhost/") : new Uri(app.Urls.First());
         return new StoreHost
         {
             App = app,
             Settings = settings,
             BaseAddress = address,
-            Client = NewClient(address),
+            Server = server,
+            Client = NewClient(app, server, address),
         };
     }
 
     public HttpClient NewClient(string? bearer = null)
     {
-        var client = NewClient(BaseAddress);
+        var client = NewClient(App, Server, BaseAddress);
         if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         return client;
     }
 
-    static HttpClient NewClient(Uri address) => new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    static HttpClient NewClient(WebApplication app, Server server, Uri address)
+    {
+        var client = server == Server.InMemory ? app.GetTestServer().CreateClient() : new HttpClient();
+        client.BaseAddress = address;
+        client.Timeout = TimeSpan.FromSeconds(60);
+        return client;
+    }
 
     public string MediaPath(string relative) => Path.Combine(Settings.MediaDir, relative);
 
@@ -73,6 +91,15 @@ public sealed class StoreHost : IAsyncDisposable
         if (KeepData) return;
         try { Directory.Delete(Settings.ServerDir, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>Where a <see cref="StoreHost"/> takes its requests.</summary>
+public enum Server
+{
+    /// <summary>The in-memory TestServer: requests go through the whole pipeline without a socket.</summary>
+    InMemory,
+    /// <summary>Kestrel on a free port of 127.0.0.1.</summary>
+    Kestrel,
 }
 
 /// <summary>Shared JSON helpers: the wire is snake_case.</summary>

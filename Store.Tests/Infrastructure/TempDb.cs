@@ -4,7 +4,10 @@ using Store.Hosting;
 
 namespace Store.Tests.Infrastructure;
 
-/// <summary>A migrated SQLite file in a fresh folder, for tests of the data layer without HTTP.</summary>
+/// <summary>
+/// A migrated SQLite file in a fresh folder, for tests of the data layer without HTTP: a copy of the
+/// <see cref="TemplateDatabase"/> that the migrator then finds up to date. <c>migrate: false</c> leaves the folder empty.
+/// </summary>
 public sealed class TempDb : IAsyncDisposable
 {
     public required StoreSettings Settings { get; init; }
@@ -14,7 +17,11 @@ public sealed class TempDb : IAsyncDisposable
     {
         var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "store-tests", Guid.NewGuid().ToString("N"));
         var settings = StoreSettings.FromEnvironment(name => name == "CL_SERVER_DIR" ? dir : null);
-        if (migrate) Migrator.Run(settings.Data);
+        if (migrate)
+        {
+            TemplateDatabase.CopyTo(settings.DatabasePath);
+            Migrator.Run(settings.Data);
+        }
         return new TempDb { Settings = settings };
     }
 

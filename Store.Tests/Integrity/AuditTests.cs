@@ -27,7 +27,7 @@ public sealed class AuditTests : IAsyncLifetime
     static List<string> Paths(JsonElement report, string key) =>
         report.GetProperty(key).EnumerateArray().Select(o => o.GetProperty("file_path").GetString()!).Order().ToList();
 
-    string Plant(params string[] relative)
+    static string Plant(params string[] relative)
     {
         var path = Path.Combine([.. relative]);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -9,6 +9,7 @@ namespace Store.Tests.Integrity;
 /// A real store process killed with SIGKILL while uploads, replaces, deletes, job creations and completions run, at
 /// many moments; after each restart the audit must find neither a file no row names nor a row without its file.
 /// </summary>
+[Trait("speed", "slow")]
 public sealed class KillTests : IDisposable
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -35,7 +36,7 @@ public sealed class KillTests : IDisposable
             await AssertConsistentAsync(address, round);
 
             using var stop = new CancellationTokenSource();
-            var workers = Enumerable.Range(0, 4).Select(w => Workload(address, $"{round}-{w}", stop.Token, totals)).ToList();
+            var workers = Enumerable.Range(0, 4).Select(w => Workload(address, $"{round}-{w}", totals, stop.Token)).ToList();
             // Spread over the first moments of the load (first uploads, mid-stream, commits, purges) and well into it.
             await Task.Delay(TimeSpan.FromMilliseconds(150 + random.Next(0, 2500)), Ct);
             await store.DisposeAsync();  // SIGKILL
@@ -63,7 +64,7 @@ public sealed class KillTests : IDisposable
     }
 
     /// <summary>Mixed writes until the store dies; every answer is ignored, as a client cut off would.</summary>
-    static async Task Workload(Uri address, string name, CancellationToken stop, Dictionary<string, int> totals)
+    static async Task Workload(Uri address, string name, Dictionary<string, int> totals, CancellationToken stop)
     {
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(20) };
         void Count(string what) { lock (totals) totals[what] = totals.GetValueOrDefault(what) + 1; }

@@ -13,7 +13,7 @@ public sealed class JobEventsKeepAliveTests
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     static Task<StoreHost> StartAsync() => StoreHost.StartAsync(configure: b =>
-        b.Services.AddSingleton(new JobEventsOptions(TimeSpan.FromMilliseconds(100))));
+        b.Services.AddSingleton(new JobEventsOptions(TimeSpan.FromMilliseconds(100))), server: Server.Kestrel);
 
     [Fact]
     public async Task An_unchanged_job_gets_keep_alive_comments_between_its_events()

@@ -13,7 +13,7 @@ public sealed class JobLifecycleTests
     [Fact]
     public async Task A_job_lives_from_creation_to_deletion_over_HTTP()
     {
-        await using var host = await StoreHost.StartAsync();
+        await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
         var input = Forms.Text("hello job");
         var created = await host.CreateAsync("text_stats", JobKit.Form("notes.txt", input, ("priority", "7"), ("params", """{"mode":"fast"}""")));
         var id = created.JobId();
@@ -109,7 +109,7 @@ public sealed class JobLifecycleTests
     [Fact]
     public async Task Failing_a_job_records_the_message_and_ends_its_event_stream()
     {
-        await using var host = await StoreHost.StartAsync();
+        await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
         var id = (await host.CreateAsync("any_task", JobKit.Form("a.bin", [1, 2, 3]))).JobId();
         Assert.Equal(HttpStatusCode.OK, (await host.Client.ClaimAsync("w", ["any_task"])).StatusCode);
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using Store.Imaging;
 using Store.Media;

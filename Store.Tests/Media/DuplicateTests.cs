@@ -5,6 +5,7 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Media;
 
 /// <summary>The content hash makes the same picture or video a duplicate however its bytes were written.</summary>
+[Trait("speed", "slow")]
 public sealed class DuplicateTests
 {
     static async Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> Create(StoreHost host, byte[] file, string label = "x")

@@ -7,6 +7,7 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Media;
 
 /// <summary>ExifTool stays open between uploads; a hung or crashed one is replaced and never outlives the app.</summary>
+[Trait("speed", "slow")]
 public sealed class ExifToolPoolTests
 {
     static bool Alive(int pid)

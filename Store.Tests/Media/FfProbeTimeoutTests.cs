@@ -6,6 +6,7 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Media;
 
 /// <summary>An ffprobe that hangs is killed at its timeout: the upload answers 503 and leaves nothing stored.</summary>
+[Trait("speed", "slow")]
 public sealed class FfProbeTimeoutTests
 {
     /// <summary>

@@ -12,6 +12,7 @@ namespace Store.Tests.Media;
 /// HEIC/HEIF, AVIF and animated WebP are decoded by libvips: a pixel hash (a re-save with other metadata is a
 /// duplicate), width and height from the picture, a preview, 422 when they do not decode.
 /// </summary>
+[Trait("speed", "slow")]
 public sealed class VipsDecodeTests(MediaHostFixture fixture) : IClassFixture<MediaHostFixture>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -8,6 +8,7 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Observability;
 
 /// <summary>What a real `store` process prints: its start-up lines, a line per request, 5xx with their exception, and a stop line.</summary>
+[Trait("speed", "slow")]
 public sealed class LogTests : IDisposable
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Ops;
 
 /// <summary>`store backup` as a real process against a running store that keeps taking uploads, then a store started on the backup.</summary>
+[Trait("speed", "slow")]
 public sealed class BackupTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

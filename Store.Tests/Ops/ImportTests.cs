@@ -6,6 +6,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Ops;
 
 /// <summary>`store import` as a real process against a running store: nested collections, duplicates, failures, a re-run, Ctrl-C.</summary>
+[Trait("speed", "slow")]
 public sealed class ImportTests : IDisposable
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -48,7 +49,7 @@ public sealed class ImportTests : IDisposable
         Write(".hidden/secret.jpg", TestMedia.Jpeg(seed + 4));
         Write("Garden/empty.jpg", []);
 
-        await using var host = await StoreHost.StartAsync();
+        await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
         var first = await ImportAsync(host, _root, "--collections", "--parallel", "1");
         Assert.True(first.ExitCode == 1, first.Out + first.Err);
         Assert.Contains("store import: 6 file(s)", first.Out);
@@ -85,7 +86,7 @@ public sealed class ImportTests : IDisposable
         // Distinct pictures (TestMedia's seeds repeat past 255), enough of them that the import is still running
         // when its first progress line comes, after two seconds, even on an idle machine.
         for (var i = 0; i < Files; i++) Write($"many/{i:000}.png", TestMedia.Png(i, 640, 480));
-        await using var host = await StoreHost.StartAsync();
+        await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
 
         await using (var import = StoreProcess.Start(["import", _root, "--server", host.BaseAddress.ToString(), "--parallel", "1"], new Dictionary<string, string>()))
         {
@@ -115,7 +116,7 @@ public sealed class ImportTests : IDisposable
     public async Task On_a_terminal_it_draws_a_progress_bar()
     {
         Write("bar/one.png", TestMedia.Png(Random.Shared.Next()));
-        await using var host = await StoreHost.StartAsync();
+        await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
         // script(1) gives the import a pseudo-terminal, as a person's shell would.
         var command = $"dotnet '{StoreProcess.StoreDll}' import '{_root}' --server {host.BaseAddress}";
         var info = new System.Diagnostics.ProcessStartInfo("script", ["-qec", command, "/dev/null"]) { RedirectStandardOutput = true, RedirectStandardInput = true };
@@ -135,7 +136,7 @@ public sealed class ImportTests : IDisposable
     {
         Write("one.jpg", TestMedia.Jpeg(Random.Shared.Next()));
         using var key = TestKey.Create();
-        await using var host = await Auth.AuthHost.StartAsync(key);
+        await using var host = await Auth.AuthHost.StartAsync(key, server: Server.Kestrel);
         var (code, output, error) = await StoreProcess.RunAsync(
             ["import", _root, "--server", host.BaseAddress.ToString(), "--token", key.Token(permissions: ["media_store_read"])], new Dictionary<string, string>());
         Assert.True(code == 4, output + error);

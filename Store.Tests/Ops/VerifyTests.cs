@@ -3,6 +3,7 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Ops;
 
 /// <summary>`store verify` as a real process: a sound store, then a missing, a shortened and a changed file, and orphans old and new.</summary>
+[Trait("speed", "slow")]
 public sealed class VerifyTests
 {
     static Dictionary<string, string> Env(StoreHost host) => new() { ["CL_SERVER_DIR"] = host.Settings.ServerDir };

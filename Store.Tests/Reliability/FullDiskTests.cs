@@ -8,6 +8,7 @@ using Store.Tests.Jobs;
 namespace Store.Tests.Reliability;
 
 /// <summary>A full disk on a real small filesystem: 507 naming what is full, nothing half-written, deletes go on.</summary>
+[Trait("speed", "slow")]
 public sealed class FullDiskTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -19,7 +20,7 @@ public sealed class FullDiskTests
         DatabasePath = Path.Combine(disk.Path, "media_store.db"),
         MediaDir = Path.Combine(disk.Path, "media"),
         MinFreeBytes = reserve,
-    });
+    }, server: Server.Kestrel);
 
     static byte[] Random(int size, int seed)
     {
@@ -105,7 +106,7 @@ public sealed class FullDiskTests
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         var buffer = new byte[4096];
         var answer = new StringBuilder();
-        while (!answer.ToString().Contains("}"))
+        while (!answer.ToString().Contains('}'))
         {
             var read = await stream.ReadAsync(buffer, timeout.Token);
             if (read == 0) break;

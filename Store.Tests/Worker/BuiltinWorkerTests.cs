@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using SixLabors.ImageSharp;
@@ -12,6 +11,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Worker;
 
 /// <summary>The in-process worker runs the built-in tasks on real images with nothing else started.</summary>
+[Trait("speed", "slow")]
 public sealed class BuiltinWorkerTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -11,6 +11,7 @@ using Store.Worker;
 namespace Store.Tests.Worker;
 
 /// <summary><c>store worker</c> against a store with authentication on: it sends its token, and a refused token stops it.</summary>
+[Trait("speed", "slow")]
 public sealed class StoreWorkerAuthTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -21,7 +22,7 @@ public sealed class StoreWorkerAuthTests
     public async Task With_an_inference_token_from_the_flag_or_STORE_TOKEN_it_completes_jobs(bool flag)
     {
         using var key = TestKey.Create();
-        await using var host = await AuthHost.StartAsync(key);
+        await using var host = await AuthHost.StartAsync(key, server: Server.Kestrel);
         var token = key.Token("worker-sub", ["ai_inference_support"]);
         using var client = host.As(token);
 
@@ -57,7 +58,7 @@ public sealed class StoreWorkerAuthTests
     public async Task A_token_without_ai_inference_support_stops_the_loop_with_the_reason()
     {
         using var key = TestKey.Create();
-        await using var host = await AuthHost.StartAsync(key);
+        await using var host = await AuthHost.StartAsync(key, server: Server.Kestrel);
         var command = WorkerCommand.Parse(
             ["--server", host.BaseAddress.ToString(), "--token", key.Token("reader", ["media_store_read"]), "--id", "weak"], _ => null);
 
@@ -75,7 +76,7 @@ public sealed class StoreWorkerAuthTests
     public async Task The_store_binary_exits_4_and_says_why_when_its_token_is_refused()
     {
         using var key = TestKey.Create();
-        await using var host = await AuthHost.StartAsync(key);
+        await using var host = await AuthHost.StartAsync(key, server: Server.Kestrel);
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Path.Combine(AppContext.BaseDirectory, "store.dll"), "worker", "--server", host.BaseAddress.ToString(), "--id", "weak" },

@@ -11,6 +11,7 @@ using Store.Worker;
 namespace Store.Tests.Worker;
 
 /// <summary><c>store worker</c> talks to a running store over HTTP only: no shared disk or database.</summary>
+[Trait("speed", "slow")]
 public sealed class StoreWorkerTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -18,7 +19,7 @@ public sealed class StoreWorkerTests
     [Fact]
     public async Task The_worker_loop_runs_jobs_of_a_remote_store()
     {
-        await using var host = await StoreHost.StartAsync();
+        await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
         var command = WorkerCommand.Parse(
             ["--server", host.BaseAddress.ToString(), "--tasks", "image_thumbnail,media_hash", "--id", "remote-1", "--heartbeat", "0.5"], _ => null);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -57,7 +58,7 @@ public sealed class StoreWorkerTests
     [Fact]
     public async Task A_job_the_worker_cannot_run_or_read_fails_with_a_reason()
     {
-        await using var host = await StoreHost.StartAsync();
+        await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
         var command = WorkerCommand.Parse(["--server", host.BaseAddress.ToString(), "--tasks", "image_resize", "--id", "remote-2"], _ => null);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = command.RunAsync(NullLogger.Instance, stop.Token);
@@ -81,7 +82,7 @@ public sealed class StoreWorkerTests
         var root = Directory.CreateTempSubdirectory("store-root-");
         try
         {
-            await using var host = await StoreHost.StartAsync(s => s with { JobExternalRoots = [root.FullName] });
+            await using var host = await StoreHost.StartAsync(s => s with { JobExternalRoots = [root.FullName] }, server: Server.Kestrel);
             var inMedia = host.MediaPath("store/2026/11/25/m.txt");
             Directory.CreateDirectory(Path.GetDirectoryName(inMedia)!);
             await System.IO.File.WriteAllTextAsync(inMedia, "from media", Ct);
@@ -116,7 +117,7 @@ public sealed class StoreWorkerTests
     [Fact]
     public async Task The_store_binary_runs_as_a_worker_and_stops_on_SIGTERM()
     {
-        await using var host = await StoreHost.StartAsync();
+        await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
         var dll = Path.Combine(AppContext.BaseDirectory, "store.dll");
         Assert.True(System.IO.File.Exists(dll), dll);
         var start = new ProcessStartInfo("dotnet")

@@ -14,7 +14,8 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task Capabilities_count_live_workers_once_and_add_their_idle_counts()
     {
-        await using var host = await StoreHost.StartAsync(s => s with { WorkerTtlSeconds = 2 });
+        var clock = FakeClock.StartingNow();
+        await using var host = await StoreHost.StartAsync(s => s with { WorkerTtlSeconds = 2 }, b => b.UseClock(clock));
         var empty = await (await host.Client.GetAsync("/compute/capabilities", Ct)).ReadJsonAsync();
         Assert.Equal(0, empty.GetProperty("num_workers").GetInt32());
         Assert.Empty(empty.GetProperty("capabilities").EnumerateObject());
@@ -25,7 +26,7 @@ public sealed class HeartbeatTests
         Assert.Equal("gpu-1", body.Str("worker_id"));
         Assert.Equal(["image_resize", "exif"], body.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(2, body.GetProperty("idle_count").GetInt32());
-        Assert.True(body.GetProperty("expires_at").GetInt64() > DateTimeOffset.UtcNow.AddSeconds(-60).ToUnixTimeMilliseconds());
+        Assert.Equal(clock.GetUtcNow().AddSeconds(2).ToUnixTimeMilliseconds(), body.GetProperty("expires_at").GetInt64());
 
         await host.Client.HeartbeatAsync("gpu-1", ["image_resize", "exif"], 3);
         await host.Client.HeartbeatAsync("cpu-1", ["image_resize"], 1);
@@ -35,16 +36,16 @@ public sealed class HeartbeatTests
         Assert.Equal(3, live.GetProperty("capabilities").GetProperty("exif").GetInt32());
 
         // Silent past WORKER_TTL_SECONDS: they no longer count.
-        await JobKit.Eventually(async () =>
-            (await (await host.Client.GetAsync("/compute/capabilities", Ct)).ReadJsonAsync()).GetProperty("num_workers").GetInt32() == 0,
-            60, () => "workers still counted after their TTL");
+        clock.Advance(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(0, (await (await host.Client.GetAsync("/compute/capabilities", Ct)).ReadJsonAsync()).GetProperty("num_workers").GetInt32());
     }
 
     [Fact]
     public async Task A_long_silent_worker_row_is_deleted_by_the_sweep_and_a_heartbeat_brings_it_back()
     {
-        // A short lease makes the sweep tick often; the row goes after 10 TTLs of silence (10 s here).
-        await using var host = await StoreHost.StartAsync(s => s with { WorkerTtlSeconds = 1, JobLeaseSeconds = 2 });
+        // A short lease makes the sweep tick often; the row goes after 10 TTLs of silence (10 s of the fake clock here).
+        var clock = FakeClock.StartingNow();
+        await using var host = await StoreHost.StartAsync(s => s with { WorkerTtlSeconds = 1, JobLeaseSeconds = 2 }, b => b.UseClock(clock));
         var db = host.App.Services.GetRequiredService<Db>();
         async Task<long> RowsAsync(string workerId)
         {
@@ -54,6 +55,9 @@ public sealed class HeartbeatTests
 
         Assert.Equal(HttpStatusCode.OK, (await host.Client.HeartbeatAsync("store-worker-1234", ["exif"], 1)).StatusCode);
         Assert.Equal(1, await RowsAsync("store-worker-1234"));
+        await clock.AdvanceInStepsAsync(TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(0.5));
+        Assert.Equal(1, await RowsAsync("store-worker-1234"));
+        await clock.AdvanceInStepsAsync(TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.5));
         await JobKit.Eventually(async () => await RowsAsync("store-worker-1234") == 0, 60, () => "the silent worker's row was never deleted");
 
         Assert.Equal(HttpStatusCode.OK, (await host.Client.HeartbeatAsync("store-worker-1234", ["exif"], 1)).StatusCode);

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Diagnostics;
 using Store.Storage;
 
 namespace Store.Http;

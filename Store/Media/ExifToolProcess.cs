@@ -119,11 +119,11 @@ sealed class ExifToolProcess : IDisposable
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
-            if (ct.IsCancellationRequested) throw new OperationCanceledException(ct);
+            ct.ThrowIfCancellationRequested();
             if (limit.IsCancellationRequested) throw new MediaToolException($"ExifTool did not answer within {timeout.TotalSeconds:0.#} s");
             throw new MediaToolException("ExifTool stopped unexpectedly", e);
         }
-        if (ct.IsCancellationRequested) throw new OperationCanceledException(ct);
+        ct.ThrowIfCancellationRequested();
         if (limit.IsCancellationRequested) throw new MediaToolException($"ExifTool did not answer within {timeout.TotalSeconds:0.#} s");
         throw new MediaToolException("ExifTool stopped unexpectedly");
     }

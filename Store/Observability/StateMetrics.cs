@@ -58,8 +58,10 @@ public sealed class StateMetrics : IDisposable
     (long Bytes, long Files) Media() => Read(c => c.QuerySingle<(long, long)>(
         "SELECT COALESCE(SUM(file_size), 0), COUNT(*) FROM entities WHERE is_collection = 0 AND file_path IS NOT NULL"), (0L, 0L));
 
+    static readonly string[] DatabaseFiles = ["", "-wal"];
+
     long DatabaseBytes() =>
-        new[] { "", "-wal" }.Select(suffix => new FileInfo(_settings.DatabasePath + suffix)).Where(f => f.Exists).Sum(f => f.Length);
+        DatabaseFiles.Select(suffix => new FileInfo(_settings.DatabasePath + suffix)).Where(f => f.Exists).Sum(f => f.Length);
 
     public void Dispose() => _meter.Dispose();
 }

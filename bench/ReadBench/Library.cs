@@ -14,6 +14,9 @@ namespace ReadBench;
 /// </summary>
 static class Library
 {
+    static readonly string[] InsertParameters =
+        ["$c", "$label", "$description", "$parent", "$added", "$created", "$size", "$height", "$width", "$duration", "$mime", "$type", "$ext", "$md5", "$path"];
+
     static readonly string[] Words =
     [
         "beach", "sunset", "family", "birthday", "holiday", "summer", "winter", "garden", "mountain", "lake", "river",
@@ -77,8 +80,7 @@ static class Library
             VALUES ($c, $label, $description, $parent, $added, $added, 0, $created, 'bench', 'bench', $size, $height, $width,
                 $duration, $mime, $type, $ext, $md5, $path, $md5)
             """;
-        var p = new[] { "$c", "$label", "$description", "$parent", "$added", "$created", "$size", "$height", "$width", "$duration", "$mime", "$type", "$ext", "$md5", "$path" }
-            .ToDictionary(n => n, n => insert.Parameters.Add(new SqliteParameter(n, null)));
+        var p = InsertParameters.ToDictionary(n => n, n => insert.Parameters.Add(new SqliteParameter(n, null)));
 
         var collections = new List<(long Id, int Depth)>();
         var start = new DateTimeOffset(2012, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();

@@ -75,7 +75,8 @@ public sealed class GetEntityTests
     [Fact]
     public async Task Head_answers_like_get_without_a_body()
     {
-        await using var host = await StoreHost.StartAsync();
+        // Kestrel: leaving out the body of a HEAD answer is the server's part, which the in-memory one does not play.
+        await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
         var created = await host.Client.CreateCollectionAsync();
         var found = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/entities/{created.Id()}"), Ct);
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);

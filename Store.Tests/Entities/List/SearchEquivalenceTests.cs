@@ -15,6 +15,7 @@ namespace Store.Tests.Entities.List;
 /// version rules unchanged. The library is written raw before the index exists (so the migration builds it), then
 /// changed through the triggers; the expected answer is a plain C# reading of the rule over the same rows.
 /// </summary>
+[Trait("speed", "slow")]
 public sealed class SearchEquivalenceTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

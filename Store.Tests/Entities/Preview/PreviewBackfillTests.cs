@@ -6,6 +6,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Entities.Preview;
 
 /// <summary>The background pass fills in missing previews once uploads are quiet, and starts over after a restart.</summary>
+[Trait("speed", "slow")]
 public sealed class PreviewBackfillTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -5,6 +5,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Entities.Preview;
 
 /// <summary>A video's preview is its frame at 10% of the duration, made at upload by ffmpeg, in both sizes.</summary>
+[Trait("speed", "slow")]
 public sealed class VideoPreviewTests(MediaHostFixture fixture) : IClassFixture<MediaHostFixture>
 {
     public static TheoryData<string, string> Containers => new()

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Store.Data;
 using Store.Storage;
 
