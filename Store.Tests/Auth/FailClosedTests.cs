@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Store.Auth;
-using Store.Hosting;
 using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Auth;

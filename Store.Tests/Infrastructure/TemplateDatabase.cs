@@ -26,7 +26,7 @@ public static class TemplateDatabase
     {
         var dir = Path.Combine(Path.GetTempPath(), "store-tests", "template-" + Guid.NewGuid().ToString("N"));
         var settings = StoreSettings.FromEnvironment(name => name == "CL_SERVER_DIR" ? dir : null);
-        Migrator.Run(settings);
+        Migrator.Run(settings.Data);
         // Everything into the main file, so that the file alone is the database (it stays in WAL mode: the mode is
         // written in the file's header).
         using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = settings.DatabasePath, Pooling = false }.ToString()))

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Store.Hosting;
 
 namespace Store.Events;
 

@@ -1,4 +1,3 @@
-using Store.Storage;
 
 namespace Store.Storage;
 

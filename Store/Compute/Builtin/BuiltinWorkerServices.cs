@@ -1,4 +1,3 @@
-using Store.Worker;
 using Store.Compute.Queue;
 
 namespace Store.Compute.Builtin;

@@ -1,4 +1,3 @@
-using Store.Contracts;
 
 namespace Store.Compute.Queue;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Store.Data;
 
 namespace Store.Entities.List;

@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using FluentValidation;
 using Store.Http;
 using Store.Compute.Queue;
-using Store.Contracts;
 
 namespace Store.Compute.Jobs.Create;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
 using Store.Http;
 using Store.Compute.Queue;
-using Store.Contracts;
 
 namespace Store.Compute.Jobs.Delete;
 

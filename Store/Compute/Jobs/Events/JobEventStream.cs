@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
-using Store.Compute.Queue;
 using Store.Contracts;
 
 namespace Store.Compute.Jobs.Events;

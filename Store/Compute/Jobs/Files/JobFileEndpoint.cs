@@ -6,7 +6,6 @@ using Store.Auth;
 using Store.Data;
 using Store.Http;
 using Store.Compute.Queue;
-using Store.Contracts;
 
 namespace Store.Compute.Jobs.Files;
 
