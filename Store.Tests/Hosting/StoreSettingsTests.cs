@@ -83,6 +83,20 @@ public sealed class StoreSettingsTests
     }
 
     [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData("false", false)]
+    [InlineData("0", false)]
+    [InlineData("true", true)]
+    public void Upload_previews_are_on_unless_turned_off(string? raw, bool expected)
+    {
+        var s = raw is null ? From() : From(("UPLOAD_PREVIEWS", raw));
+        Assert.Equal(expected, s.UploadPreviews);
+        Assert.Equal(expected, s.Media.PreviewAtUpload);
+    }
+
+    [Theory]
+    [InlineData("UPLOAD_PREVIEWS", "later")]
     [InlineData("AUTH_DISABLED", "sure")]
     [InlineData("PORT", "0")]
     [InlineData("PORT", "http")]

@@ -48,7 +48,7 @@ public static class StoreApp
         builder.Services.AddSingleton<PendingFiles>();
         builder.Services.AddSingleton<DiskSpace>();
         builder.Services.AddIntegrity();
-        builder.Services.AddSingleton(new MediaToolOptions());
+        builder.Services.AddSingleton(settings.Media);
         builder.Services.AddSingleton<ExifToolPool>();
         builder.Services.AddSingleton<ExifToolReader>();
         builder.Services.AddSingleton<FfProbe>();

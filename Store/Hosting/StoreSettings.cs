@@ -2,6 +2,7 @@ using Store.Auth;
 using Store.Compute.Queue;
 using Store.Data;
 using Store.Events;
+using Store.Media;
 using Store.Storage;
 
 namespace Store.Hosting;
@@ -37,6 +38,8 @@ public sealed record StoreSettings
     public bool LogJson { get; init; }
     /// <summary>METRICS_ENABLED: GET /metrics answers in Prometheus text format.</summary>
     public bool MetricsEnabled { get; init; }
+    /// <summary>UPLOAD_PREVIEWS=false: an upload skips its small preview and the background pass makes it once uploads are quiet.</summary>
+    public bool UploadPreviews { get; init; } = true;
 
     public string JobsDir => Path.Combine(ServerDir, "jobs");
 
@@ -45,6 +48,7 @@ public sealed record StoreSettings
     public StorageOptions Storage => new(ServerDir, MediaDir, DatabasePath, MinFreeBytes);
     public AuthOptions Auth => new(PublicKeyPath, AuthDisabled, ReadAuthEnabled);
     public EventOptions Events => new(MqttBroker, MqttPort, Port, WorkerTtlSeconds);
+    public MediaToolOptions Media => new() { PreviewAtUpload = UploadPreviews };
     public JobOptions Jobs => new()
     {
         ServerDir = ServerDir,
@@ -92,6 +96,7 @@ public sealed record StoreSettings
             LogLevel = Level(env("LOG_LEVEL")),
             LogJson = Format(env("LOG_FORMAT")),
             MetricsEnabled = Bool(env, "METRICS_ENABLED"),
+            UploadPreviews = Bool(env, "UPLOAD_PREVIEWS", fallback: true),
         };
     }
 
@@ -152,10 +157,10 @@ public sealed record StoreSettings
         }
     }
 
-    static bool Bool(Func<string, string?> env, string name)
+    static bool Bool(Func<string, string?> env, string name, bool fallback = false)
     {
         var raw = env(name);
-        if (string.IsNullOrWhiteSpace(raw)) return false;
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
         return ParseBool(raw, out var value) ? value : throw new SettingsException($"{name} must be true or false, not '{raw}'.");
     }
 

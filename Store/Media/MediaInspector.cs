@@ -80,9 +80,10 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, VideoFr
     Decoded DecodeImage(string path, string mimeType, CancellationToken ct)
     {
         PreviewSet? previews = null;
+        var atUpload = options.PreviewAtUpload;
         var (hash, width, height) = PixelHash.CanDecode(path, mimeType)
-            ? PixelHash.Compute(path, mimeType, options.MaxDecodedBytes, ct, image => previews = PreviewImages.Make(image, large: false))
-            : VipsPixels.Compute(path, mimeType, options.MaxDecodedBytes, ct, image => previews = PreviewImages.Make(image, large: false, orient: false));
+            ? PixelHash.Compute(path, mimeType, options.MaxDecodedBytes, ct, atUpload ? image => previews = PreviewImages.Make(image, large: false) : null)
+            : VipsPixels.Compute(path, mimeType, options.MaxDecodedBytes, ct, atUpload ? image => previews = PreviewImages.Make(image, large: false, orient: false) : null);
         return new Decoded(hash, width, height, previews);
     }
 
@@ -113,7 +114,7 @@ public sealed class MediaInspector(ExifToolReader exif, FfProbe ffprobe, VideoFr
             throw new MediaRejectedException($"The file looks like a video ({info.MimeType}) but cannot be decoded{(probe.Error is null ? "" : ": " + probe.Error)}");
         }
         // The preview's frame is taken while ffprobe reads every key frame for the hash.
-        var previews = VideoPreviewsAsync(path, info.Duration ?? probe.Duration, ct);
+        var previews = options.PreviewAtUpload ? VideoPreviewsAsync(path, info.Duration ?? probe.Duration, ct) : Task.FromResult<PreviewSet?>(null);
         var hash = await ffprobe.KeyFrameHashAsync(path, info.FileSize, ct) ?? await FileHash.Sha512Async(path, ct);
         return info with
         {

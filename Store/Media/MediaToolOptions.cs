@@ -23,6 +23,12 @@ public sealed record MediaToolOptions
     /// <summary>The memory decoded pixels may take, over all frames (see <see cref="PixelHash.MaxDecodedBytes"/>); tests lower it.</summary>
     public long MaxDecodedBytes { get; init; } = PixelHash.MaxDecodedBytes;
 
+    /// <summary>
+    /// An upload makes its small preview (a video both) from what it decodes anyway. Off (UPLOAD_PREVIEWS=false), a
+    /// bulk import runs at the bare decode-and-hash rate and the background pass makes the previews once it is over.
+    /// </summary>
+    public bool PreviewAtUpload { get; init; } = true;
+
     public TimeSpan PacketHashTimeout(long fileSize) => PacketHashBaseTimeout + TimeSpan.FromSeconds(fileSize / 100_000_000.0);
 }
 

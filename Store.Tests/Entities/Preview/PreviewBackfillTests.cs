@@ -50,6 +50,26 @@ public sealed class PreviewBackfillTests
         Assert.Equal((1440, 1080), (large.Width, large.Height));
     }
 
+    [Fact]
+    public async Task With_upload_previews_off_an_upload_makes_none_and_the_backfill_makes_both()
+    {
+        var host = await StoreHost.StartAsync(s => s with { UploadPreviews = false }, Quick(backfill: false));
+        var photo = await host.Client.UploadAsync(TestMedia.Jpeg(75, 1200, 900), "bulk photo");
+        var video = await host.Client.UploadAsync(await TestMedia.VideoAsync(76, "mp4"), "bulk video");
+        Assert.False(File.Exists(host.PreviewFile(photo, 256)));
+        Assert.False(File.Exists(host.PreviewFile(video, 256)));
+        // A tile asked for before the pass has run is made at once.
+        Assert.Equal((256, 192), await host.Client.PreviewSizeAsync(photo.Id()));
+        var settings = host.Settings;
+        await host.App.StopAsync(Ct);
+        await host.App.DisposeAsync();
+        host.Client.Dispose();
+
+        await using var later = await StoreHost.StartAsync(_ => settings, Quick(backfill: true));
+        string[] expected = [later.PreviewFile(photo, 1440), later.PreviewFile(video, 256), later.PreviewFile(video, 1440)];
+        await Eventually(() => expected.All(File.Exists), "the backfill made the previews the uploads skipped");
+    }
+
     static async Task Eventually(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
