@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SixLabors.ImageSharp.Processing;
+using SixLabors.ImageSharp.Advanced;
 using Store.Imaging;
 
 namespace Store.Worker.Tasks;
@@ -29,11 +29,9 @@ public sealed class ImageThumbnailTask : IComputeTask
             var input = context.Inputs[i];
             var (image, _) = await ImageFiles.LoadAsync(input, ct);
             using (image)
-            {
-                // The entity previews' resize (Imaging/Thumbnail): fit the box, never enlarge.
-                image.Mutate(x => x.Shrink(width, height));
-                files.Add(await ImageFiles.SaveAsync(image, input, context.OutputDir, "_thumb", target, ct));
-            }
+            // The entity previews' resize (Imaging/Thumbnail): fit the box, never enlarge.
+            using (var thumbnail = Thumbnail.ShrunkCopy(image, width, height, image.GetConfiguration()))
+                files.Add(await ImageFiles.SaveAsync(thumbnail, input, context.OutputDir, "_thumb", target, ct));
             await context.FileDoneAsync(i + 1);
         }
         return new JsonObject { ["files"] = files };

@@ -67,9 +67,8 @@ public static class PreviewImages
 
     static Image Shrunk(Image source, int longEdge, bool orient)
     {
-        var image = source.Clone(OneThread, x =>
+        var image = Thumbnail.ShrunkCopy(source, longEdge, longEdge, OneThread, x =>
         {
-            x.Shrink(longEdge);
             if (orient) x.AutoOrient();
         });
         // A preview carries no metadata: no GPS position, no camera serial, and nothing to turn it a second time.
