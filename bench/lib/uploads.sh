@@ -1,0 +1,70 @@
+# Shared by bench/run and bench/upload-ab (sourced, not run): making the test JPEGs, starting a published
+# service, counting its CPU, uploading a folder of files and reading percentiles.
+
+# make_jpegs DIR N: N distinct 1920x1080 JPEGs with camera EXIF, as a phone would send.
+make_jpegs() {
+  mkdir -p "$1"
+  ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=1920x1080:rate=25 -frames:v "$2" -q:v 3 "$1/%04d.jpg"
+  exiftool -q -overwrite_original -Make=Bench -Model=Camera '-DateTimeOriginal=2024:06:01 12:00:00' -OffsetTimeOriginal=+02:00 "$1"
+}
+
+# start_service BINARY DATA_DIR PORT LOG [ENV=VALUE ...]: starts it in the background, sets $server, waits for it.
+start_service() {
+  local binary=$1 data=$2 port=$3 log=$4
+  shift 4
+  mkdir -p "$data"
+  env CL_SERVER_DIR="$data" "$@" "$binary" --host 127.0.0.1 --port "$port" --no-auth --no-builtin-worker >"$log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 150); do
+    curl -sf "http://127.0.0.1:$port/" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "the service did not start:"; cat "$log"; return 1
+}
+
+stop_service() {
+  [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  server=""
+}
+
+# CPU clock ticks the service and its child processes (the ExifTool pool) have used: a busy machine disturbs this
+# far less than the rate.
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$server" $(ps --ppid "$server" -o pid= 2>/dev/null); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+# upload_all IMG_DIR PORT CLIENTS LATENCY_FILE: uploads every JPEG, one curl each, CLIENTS at a time; prints
+# "RATE CPU_MS_AN_IMAGE" and fails unless every upload answered 201.
+upload_all() {
+  local dir=$1 port=$2 clients=$3 out=$4 n before after start end created
+  n=$(find "$dir" -name '*.jpg' | wc -l)
+  before=$(cpu_ticks)
+  start=$(date +%s.%N)
+  find "$dir" -name '*.jpg' | sort | xargs -P "$clients" -I{} \
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -F is_collection=false -F label=bench -F image=@{} \
+    "http://127.0.0.1:$port/entities" >"$out"
+  end=$(date +%s.%N)
+  after=$(cpu_ticks)
+  created=$(grep -c '^201 ' "$out" || true)
+  [ "$created" -eq "$n" ] || { echo "expected $n uploads answered 201, got $created:" >&2; sort "$out" | cut -d' ' -f1 | uniq -c >&2; return 1; }
+  echo "$n $start $end $before $after $(getconf CLK_TCK)" | awk '{printf "%.1f %.1f\n", $1 / ($3 - $2), ($5 - $4) / $6 * 1000 / $1}'
+}
+
+# percentiles FILE FORMAT: p50 and p99 of the second column (seconds), printed in milliseconds with FORMAT.
+percentiles() {
+  cut -d' ' -f2 "$1" | sort -n | awk -v fmt="$2" '{v[NR]=$1} END {i50=int(NR*0.50+0.5); i99=int(NR*0.99+0.5); if (i50<1) i50=1; if (i99<1) i99=1; printf fmt, v[i50]*1000, v[i99]*1000}'
+}
+
+# exiftool_rate IMG_DIR: one `exiftool -j -n` process per file, files a second (the machine's speed at starting Perl).
+exiftool_rate() {
+  local n start end
+  n=$(find "$1" -name '*.jpg' | wc -l)
+  start=$(date +%s.%N)
+  for f in "$1"/*.jpg; do exiftool -j -n "$f" >/dev/null; done
+  end=$(date +%s.%N)
+  echo "$n $start $end" | awk '{printf "%.1f", $1 / ($3 - $2)}'
+}
