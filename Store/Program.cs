@@ -32,7 +32,7 @@ try
     if (cli.Command == "migrate")
     {
         Migrator.Run(settings.Data);
-        Console.WriteLine($"Migrations applied to {settings.DatabasePath}");
+        Console.WriteLine($"Migrations applied to {(settings.PostgresConnection is { } postgres ? PostgresUrl.Describe(postgres) : settings.DatabasePath)}");
         return 0;
     }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Store.Data;
 using Store.Tests.Infrastructure;
 using Store.Tests.Jobs;
 
@@ -78,7 +80,8 @@ public sealed class JobsAdminTests
             // Reuse the data folder in a second service with retention on.
             await using var second = await StoreHost.StartAsync(s => s with
             {
-                ServerDir = dir, DatabasePath = first.Settings.DatabasePath, MediaDir = first.Settings.MediaDir, JobRetentionDays = 7,
+                ServerDir = dir, DatabasePath = first.Settings.DatabasePath, PostgresConnection = first.Settings.PostgresConnection,
+                MediaDir = first.Settings.MediaDir, JobRetentionDays = 7,
             });
             await JobKit.Eventually(async () =>
                 (await second.Client.GetAsync($"/compute/jobs/{old}", Ct)).StatusCode == HttpStatusCode.NotFound,
@@ -117,18 +120,13 @@ public sealed class JobsAdminTests
         return id;
     }
 
-    /// <summary>Moves jobs' creation back in time; the service has no clock to wind for this.</summary>
+    /// <summary>Moves jobs' creation back in time; the service has no clock to wind for this. Through the service's own
+    /// connections, so on either engine.</summary>
     static async Task Age(StoreHost host, string[] ids, int days)
     {
-        await using var connection = new SqliteConnection($"Data Source={host.Settings.DatabasePath}");
-        await connection.OpenAsync(Ct);
+        await using var connection = await host.App.Services.GetRequiredService<Db>().OpenAsync(Ct);
         foreach (var id in ids)
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "UPDATE jobs SET created_at = created_at - @ms WHERE job_id = @id";
-            cmd.Parameters.AddWithValue("@ms", days * 86_400_000L);
-            cmd.Parameters.AddWithValue("@id", id);
-            Assert.Equal(1, await cmd.ExecuteNonQueryAsync(Ct));
-        }
+            Assert.Equal(1, await connection.ExecuteAsync("UPDATE jobs SET created_at = created_at - @ms WHERE job_id = @id",
+                new { ms = days * 86_400_000L, id }));
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Store.Tests.Infrastructure;
 using Store.Tests.Media;
 
@@ -27,7 +26,7 @@ public sealed class ListFilterTests
         var tall = await Upload(TestMedia.Png(3, 100, 300), "tall.png");
         var note = (await host.Client.CreateMediaAsync("a note")).Id();
         var folder = (await host.Client.CreateCollectionAsync("folder")).Id();
-        await using var connection = new SqliteConnection($"Data Source={host.Settings.DatabasePath}");
+        await using var connection = await host.OpenDbAsync();
         await connection.ExecuteAsync("UPDATE entities SET added_date = id * 86400000");
         return new Library(host, small, wide, tall, note, folder);
     }

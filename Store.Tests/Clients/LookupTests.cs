@@ -1,6 +1,5 @@
 using System.Net;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Store.Tests.Infrastructure;
 using Store.Tests.Jobs;
 using Store.Tests.Media;
@@ -108,13 +107,13 @@ public sealed class LookupTests
 
     static async Task<long> CountAsync(StoreHost host, string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={host.Settings.DatabasePath}");
+        await using var connection = await host.OpenDbAsync();
         return await connection.ExecuteScalarAsync<long>(sql);
     }
 
     static async Task ExecAsync(StoreHost host, string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={host.Settings.DatabasePath}");
+        await using var connection = await host.OpenDbAsync();
         await connection.ExecuteAsync(sql);
     }
 }

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Store.Data;
 
 namespace Store.Tests.Infrastructure;
@@ -8,10 +10,16 @@ public static class OpenStore
 {
     /// <summary>
     /// A plain connection to the host's SQLite file, independent of the service's own code paths but for the
-    /// per-connection setup (fold(), which the search triggers call, and the PRAGMAs).
+    /// per-connection setup (fold(), which the search triggers call, and the PRAGMAs); or to its PostgreSQL database.
     /// </summary>
-    public static async Task<SqliteConnection> OpenDbAsync(this StoreHost host)
+    public static async Task<DbConnection> OpenDbAsync(this StoreHost host)
     {
+        if (host.Settings.PostgresConnection is { } postgres)
+        {
+            var server = new NpgsqlConnection(postgres);
+            await server.OpenAsync(TestContext.Current.CancellationToken);
+            return server;
+        }
         var connection = new SqliteConnection(Db.ConnectionString(host.Settings.DatabasePath));
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         Db.Prepare(connection);

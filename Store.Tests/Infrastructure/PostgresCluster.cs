@@ -36,15 +36,23 @@ public sealed class PostgresCluster : IAsyncDisposable
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "store", Database = database, Pooling = false }.ToString();
 
-    /// <summary>A new empty database; its name is returned.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <summary>A new database, empty or a copy of <paramref name="template"/> (which no one may be connected to); its name is returned.</summary>
+    public async Task<string> CreateDatabaseAsync(string? template = null)
     {
         var name = "t_" + Guid.NewGuid().ToString("N");
+        await AdminAsync(template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}");
+        return name;
+    }
+
+    /// <summary>Drops a test's database, ending any connection a stopped service's pool still had.</summary>
+    public Task DropDatabaseAsync(string name) => AdminAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+
+    async Task AdminAsync(string sql)
+    {
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-        return name;
     }
 
     static async Task<PostgresCluster> StartAsync()

@@ -7,7 +7,8 @@ using Store.Hosting;
 namespace Store.Tests.Infrastructure;
 
 /// <summary>
-/// A real Store service with a fresh data folder and SQLite file (a copy of the <see cref="TemplateDatabase"/>).
+/// A real Store service with a fresh data folder and SQLite file (a copy of the <see cref="TemplateDatabase"/>), or
+/// with STORE_TEST_DATABASE=postgres a fresh PostgreSQL database (<see cref="TestDatabase"/>).
 /// Each test class (or test) starts its own, so tests never share state. The whole HTTP pipeline runs; by default
 /// its server is the in-memory TestServer, and <see cref="Server.Kestrel"/> puts it on a real socket at 127.0.0.1
 /// for what only a socket shows: other processes calling in, streams over the wire, the listening port, Kestrel's
@@ -35,7 +36,8 @@ public sealed class StoreHost : IAsyncDisposable
     {
         var dir = Path.Combine(Path.GetTempPath(), "store-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var settings = StoreSettings.FromEnvironment(name => name == "CL_SERVER_DIR" ? dir : null) with
+        var databaseUrl = TestDatabase.Postgres ? await TestDatabase.CreatePostgresAsync() : null;
+        var settings = StoreSettings.FromEnvironment(name => name switch { "CL_SERVER_DIR" => dir, "DATABASE_URL" => databaseUrl, _ => null }) with
         {
             Host = "127.0.0.1",
             Port = 0,
@@ -45,8 +47,11 @@ public sealed class StoreHost : IAsyncDisposable
             // Request lines of hundreds of in-process services would drown the test output; the logging tests run real processes.
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         };
+        var made = settings.PostgresConnection;
         if (tweak is not null) settings = tweak(settings);
-        if (!settings.NoMigrate) TemplateDatabase.CopyTo(settings.DatabasePath);
+        // A restart keeps the database of the service before it.
+        if (made is not null && made != settings.PostgresConnection) await TestDatabase.DropPostgresAsync(made);
+        if (!settings.NoMigrate && settings.PostgresConnection is null) TemplateDatabase.CopyTo(settings.DatabasePath);
 
         var app = StoreApp.Build(settings, ["http://127.0.0.1:0"], builder =>
         {
@@ -89,6 +94,7 @@ public sealed class StoreHost : IAsyncDisposable
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (KeepData) return;
+        if (Settings.PostgresConnection is { } postgres) await TestDatabase.DropPostgresAsync(postgres);
         try { Directory.Delete(Settings.ServerDir, recursive: true); } catch (IOException) { }
     }
 }

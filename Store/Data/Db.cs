@@ -1,15 +1,34 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Store.Data;
 
-/// <summary>Opens SQLite connections configured for durability: WAL, synchronous=FULL, a busy timeout, foreign keys.</summary>
-public sealed class Db(DbOptions options)
+/// <summary>
+/// Opens the database's connections: SQLite's configured for durability (WAL, synchronous=FULL, a busy timeout,
+/// foreign keys), or PostgreSQL's from one pool when DATABASE_URL is postgres://.
+/// </summary>
+public sealed class Db : IDisposable, IAsyncDisposable
 {
     public const int BusyTimeoutMs = 10_000;
 
-    readonly string _connectionString = ConnectionString(options.DatabasePath);
+    readonly string _connectionString;
+    readonly IConnections? _postgres;
+
+    public Db(DbOptions options)
+    {
+        Kind = options.Kind;
+        _connectionString = ConnectionString(options.DatabasePath);
+        if (Kind == DbKind.Postgres) _postgres = Postgres(options.PostgresConnectionString!);
+    }
+
+    /// <summary>Which engine this store runs on; the slices pick their SQL by it.</summary>
+    public DbKind Kind { get; }
+
+    /// <summary>A method of its own, compiled only when called: a SQLite store never loads Npgsql.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static IConnections Postgres(string connectionString) => new PostgresConnections(connectionString);
 
     /// <summary>
     /// Foreign keys are not in the string: Microsoft.Data.Sqlite would run their PRAGMA at every open of a pooled
@@ -24,8 +43,9 @@ public sealed class Db(DbOptions options)
         DefaultTimeout = BusyTimeoutMs / 1000,
     }.ToString();
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken ct = default)
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
+        if (_postgres is not null) return await _postgres.OpenAsync(ct);
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         Prepare(connection);
@@ -34,6 +54,11 @@ public sealed class Db(DbOptions options)
 
     /// <summary>Begins a write transaction with its own connection (see <see cref="WriteUnit"/>); every write handler starts here.</summary>
     public Task<WriteUnit> BeginWriteAsync(CancellationToken ct = default) => WriteUnit.BeginAsync(this, ct);
+
+    /// <summary>Closes PostgreSQL's pool with the service (SQLite's pool is Microsoft.Data.Sqlite's, process-wide).</summary>
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    public void Dispose() => _postgres?.Dispose();
 
     /// <summary>Physical connections (SQLite handles) already set up; a pooled handle keeps what was set on it.</summary>
     static readonly ConditionalWeakTable<sqlite3, object> Prepared = new();

@@ -6,11 +6,16 @@ using Store.Hosting;
 
 namespace Store.Data;
 
-/// <summary>Applies the numbered scripts in sql/ (embedded in this assembly) with DbUp.</summary>
+/// <summary>Applies the numbered scripts in sql/ (embedded in this assembly) with DbUp; on PostgreSQL those of sql/postgres/.</summary>
 public static class Migrator
 {
     public static void Run(DbOptions options)
     {
+        if (options.Kind == DbKind.Postgres)
+        {
+            PostgresMigrator.Run(options.PostgresConnectionString!);
+            return;
+        }
         Db.Prepare(options.DatabasePath);
         // The scripts' triggers (and the search index they build for existing rows) call fold(): DbUp runs them on
         // a connection prepared like the service's own.

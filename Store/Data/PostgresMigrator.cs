@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using DbUp;
+using Store.Hosting;
 
 namespace Store.Data;
 
@@ -8,6 +10,8 @@ namespace Store.Data;
 /// </summary>
 public static class PostgresMigrator
 {
+    /// <summary>Never inlined into <see cref="Migrator.Run"/>: the JIT would load dbup-postgresql and Npgsql to look at it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Run(string connectionString)
     {
         var upgrader = DeployChanges.To
@@ -18,6 +22,6 @@ public static class PostgresMigrator
             .Build();
         var result = upgrader.PerformUpgrade();
         if (!result.Successful)
-            throw new InvalidOperationException($"PostgreSQL migration failed in {result.ErrorScript?.Name}: {result.Error.Message}", result.Error);
+            throw new SettingsException($"PostgreSQL migration failed in {result.ErrorScript?.Name}: {result.Error.Message}");
     }
 }

@@ -1,12 +1,17 @@
+using System.Data;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Store.Storage;
 
 namespace Store.Data;
 
 /// <summary>
-/// One write transaction and the files that go with it. It begins with BEGIN IMMEDIATE, so it holds SQLite's write
-/// lock from its first statement to its end: every check it makes (a duplicate hash, a parent, a job's holder, a path
-/// no row names) stays true until the commit, and no upload can place a file meanwhile. Files set aside
+/// One write transaction and the files that go with it. On SQLite it begins with BEGIN IMMEDIATE, so it holds the
+/// write lock from its first statement to its end: every check it makes (a duplicate hash, a parent, a job's holder, a
+/// path no row names) stays true until the commit, and no upload can place a file meanwhile. PostgreSQL has no such
+/// lock and runs writers side by side (READ COMMITTED): there each check a slice relies on takes what it needs from
+/// the database itself, a row lock (FOR UPDATE, FOR KEY SHARE), SKIP LOCKED, ON CONFLICT or a transaction-scoped
+/// advisory lock, in the slice's PostgreSQL statement beside its SQLite one. Files set aside
 /// (<see cref="RemoveAfterCommit"/>) are purged only once the commit is durable and put back when it fails or never
 /// comes; files placed for the rows (<see cref="RemoveOnRollback"/>) are removed again in that case.
 /// </summary>
@@ -16,14 +21,16 @@ public sealed class WriteUnit : IAsyncDisposable
     readonly List<Action> _onRollback = [];
     bool _committed;
 
-    WriteUnit(SqliteConnection connection, SqliteTransaction transaction)
+    WriteUnit(DbConnection connection, DbTransaction transaction, DbKind kind)
     {
         Connection = connection;
         Transaction = transaction;
+        Kind = kind;
     }
 
-    public SqliteConnection Connection { get; }
-    public SqliteTransaction Transaction { get; }
+    public DbConnection Connection { get; }
+    public DbTransaction Transaction { get; }
+    public DbKind Kind { get; }
 
     /// <summary>Opens a connection and begins the write transaction; <see cref="Db.BeginWriteAsync"/> calls this.</summary>
     internal static async Task<WriteUnit> BeginAsync(Db db, CancellationToken ct)
@@ -33,8 +40,10 @@ public sealed class WriteUnit : IAsyncDisposable
         {
             // Not deferred: Microsoft.Data.Sqlite then sends BEGIN IMMEDIATE, which waits (busy_timeout) for the write
             // lock instead of upgrading a read lock later, where SQLite would fail at once with SQLITE_BUSY.
-            var transaction = connection.BeginTransaction(deferred: false);
-            return new WriteUnit(connection, transaction);
+            DbTransaction transaction = db.Kind == DbKind.Sqlite
+                ? ((SqliteConnection)connection).BeginTransaction(deferred: false)
+                : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            return new WriteUnit(connection, transaction, db.Kind);
         }
         catch
         {

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Store.Auth;
 
 namespace Store.Health;
@@ -31,6 +31,6 @@ public static class HealthEndpoint
     static async ValueTask<bool> ReadAuthEnabledAsync(AuthOptions options, ReadAuthSwitch readAuth, CancellationToken ct)
     {
         try { return await readAuth.EnabledAsync(ct); }
-        catch (SqliteException) { return options.ReadAuthEnabled; }
+        catch (DbException) { return options.ReadAuthEnabled; }
     }
 }

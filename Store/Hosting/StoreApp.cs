@@ -98,10 +98,10 @@ public static class StoreApp
     static void Prepare(StoreSettings settings, IServiceProvider services)
     {
         Directory.CreateDirectory(settings.ServerDir);
-        if (settings.NoMigrate) Db.Prepare(settings.DatabasePath);
-        else Migrator.Run(settings.Data);
+        if (!settings.NoMigrate) Migrator.Run(settings.Data);
+        else if (settings.Data.Kind == DbKind.Sqlite) Db.Prepare(settings.DatabasePath);
         // Before the temporary folders are cleared: they may hold files a crash left set aside.
-        var recovered = CrashRecovery.Run(settings.Storage, services.GetRequiredService<FileOwners>(), services.GetRequiredService<PendingFiles>());
+        var recovered = CrashRecovery.Run(services.GetRequiredService<Db>(), services.GetRequiredService<FileOwners>(), services.GetRequiredService<PendingFiles>());
         if (recovered.Restored + recovered.Removed > 0)
             services.GetRequiredService<ILoggerFactory>().CreateLogger("Store.Integrity").LogWarning(
                 "After a crash: {Restored} set-aside files put back, {Removed} files no row names removed", recovered.Restored, recovered.Removed);

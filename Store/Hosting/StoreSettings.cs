@@ -12,6 +12,8 @@ public sealed record StoreSettings
 {
     public required string ServerDir { get; init; }
     public required string DatabasePath { get; init; }
+    /// <summary>Set by DATABASE_URL=postgres://… (an Npgsql connection string): the store then runs on PostgreSQL and <see cref="DatabasePath"/> is unused.</summary>
+    public string? PostgresConnection { get; init; }
     public required string MediaDir { get; init; }
     public required string PublicKeyPath { get; init; }
     public string Host { get; init; } = "0.0.0.0";
@@ -44,7 +46,7 @@ public sealed record StoreSettings
     public string JobsDir => Path.Combine(ServerDir, "jobs");
 
     // Each module takes its own options, made here: the modules know nothing of the host, its environment or its flags.
-    public DbOptions Data => new(DatabasePath);
+    public DbOptions Data => new(DatabasePath, PostgresConnection);
     public StorageOptions Storage => new(ServerDir, MediaDir, DatabasePath, MinFreeBytes);
     public AuthOptions Auth => new(PublicKeyPath, AuthDisabled, ReadAuthEnabled);
     public EventOptions Events => new(MqttBroker, MqttPort, Port, WorkerTtlSeconds);
@@ -70,10 +72,13 @@ public sealed record StoreSettings
                 "CL_SERVER_DIR is not set. Set it to the folder where the store keeps its database and media, e.g. export CL_SERVER_DIR=~/.data/cl_server_data");
         serverDir = Path.GetFullPath(ExpandHome(serverDir));
 
+        var databaseUrl = env("DATABASE_URL");
+        var postgres = PostgresUrl.IsPostgres(databaseUrl);
         return new StoreSettings
         {
             ServerDir = serverDir,
-            DatabasePath = DatabasePathFrom(env("DATABASE_URL")) ?? Path.Combine(serverDir, "media_store.db"),
+            DatabasePath = (postgres ? null : DatabasePathFrom(databaseUrl)) ?? Path.Combine(serverDir, "media_store.db"),
+            PostgresConnection = postgres ? PostgresUrl.ConnectionString(databaseUrl!) : null,
             MediaDir = PathOr(env("MEDIA_STORAGE_DIR"), Path.Combine(serverDir, "media")),
             PublicKeyPath = PathOr(env("PUBLIC_KEY_PATH"), Path.Combine(serverDir, "public_key.pem")),
             Host = env("HOST") is { Length: > 0 } host ? host : "0.0.0.0",

@@ -1,7 +1,8 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Data.Sqlite;
 using Store.Auth;
+using Store.Data;
 using Store.Hosting;
 using Store.Media;
 using Store.Worker;
@@ -39,7 +40,7 @@ public sealed class StartupLines(
             var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             log.LogInformation("Store listening on {Urls}", string.Join(", ", urls));
             log.LogInformation("Data folder {ServerDir}: database {Database}, media {Media}, jobs {Jobs}",
-                settings.ServerDir, settings.DatabasePath, settings.MediaDir, settings.JobsDir);
+                settings.ServerDir, settings.PostgresConnection is { } postgres ? PostgresUrl.Describe(postgres) : settings.DatabasePath, settings.MediaDir, settings.JobsDir);
             log.LogInformation("Auth: {Auth}", Auth());
             log.LogInformation("Reads: {Reads}", await ReadsAsync());
             log.LogInformation("Built-in worker: {Worker}", settings.BuiltinWorker
@@ -71,7 +72,7 @@ public sealed class StartupLines(
         if (settings.AuthDisabled) return "public (guest mode on)";
         bool on;
         try { on = await readAuth.EnabledAsync(); }
-        catch (SqliteException) { on = settings.ReadAuthEnabled; }
+        catch (DbException) { on = settings.ReadAuthEnabled; }
         return on ? "need a token (read auth on, guest mode off)" : "public (read auth off, guest mode on)";
     }
 

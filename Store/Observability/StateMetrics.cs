@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics.Metrics;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -16,35 +17,39 @@ public sealed class StateMetrics : IDisposable
     readonly Meter _meter;
     readonly StoreSettings _settings;
     readonly TimeProvider _clock;
+    readonly Db _db;
 
-    public StateMetrics(StoreSettings settings, TimeProvider clock)
+    public StateMetrics(StoreSettings settings, TimeProvider clock, Db db)
     {
         _settings = settings;
         _clock = clock;
+        _db = db;
         _meter = new Meter(StoreMetrics.MeterName);
         _meter.CreateObservableGauge("store.jobs", Jobs, null, "Jobs by status and task type");
         _meter.CreateObservableGauge("store.workers.live", LiveWorkers, null, "Workers heard from within WORKER_TTL_SECONDS");
-        _meter.CreateObservableGauge("store.database.size", DatabaseBytes, "By", "The SQLite file and its write-ahead log");
+        _meter.CreateObservableGauge("store.database.size", DatabaseBytes, "By", "The SQLite file and its write-ahead log, or the PostgreSQL database");
         _meter.CreateObservableGauge("store.media.size", () => Media().Bytes, "By", "Bytes of stored media files, as their rows say");
         _meter.CreateObservableGauge("store.media.files", () => Media().Files, null, "Stored media files");
     }
 
-    SqliteConnection Open()
+    DbConnection Open()
     {
+        // A gauge's callback is synchronous; the pool hands out an open connection at once.
+        if (_db.Kind == DbKind.Postgres) return _db.OpenAsync().GetAwaiter().GetResult();
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder(Db.ConnectionString(_settings.DatabasePath)) { Mode = SqliteOpenMode.ReadOnly }.ToString());
         connection.Open();
         return connection;
     }
 
     /// <summary>A database not migrated yet (--no-migrate) has nothing to report; a scrape must still answer.</summary>
-    T Read<T>(Func<SqliteConnection, T> query, T none)
+    T Read<T>(Func<DbConnection, T> query, T none)
     {
         try
         {
             using var connection = Open();
             return query(connection);
         }
-        catch (SqliteException) { return none; }
+        catch (DbException) { return none; }
     }
 
     IEnumerable<Measurement<long>> Jobs() => Read(c => c
@@ -56,12 +61,13 @@ public sealed class StateMetrics : IDisposable
         new { since = _clock.GetUtcNow().ToUnixTimeMilliseconds() - _settings.WorkerTtlSeconds * 1000L }), 0L);
 
     (long Bytes, long Files) Media() => Read(c => c.QuerySingle<(long, long)>(
-        "SELECT COALESCE(SUM(file_size), 0), COUNT(*) FROM entities WHERE is_collection = 0 AND file_path IS NOT NULL"), (0L, 0L));
+        "SELECT CAST(COALESCE(SUM(file_size), 0) AS BIGINT), COUNT(*) FROM entities WHERE is_collection = 0 AND file_path IS NOT NULL"), (0L, 0L));
 
     static readonly string[] DatabaseFiles = ["", "-wal"];
 
-    long DatabaseBytes() =>
-        DatabaseFiles.Select(suffix => new FileInfo(_settings.DatabasePath + suffix)).Where(f => f.Exists).Sum(f => f.Length);
+    long DatabaseBytes() => _db.Kind == DbKind.Postgres
+        ? Read(c => c.ExecuteScalar<long>("SELECT pg_database_size(current_database())"), 0L)
+        : DatabaseFiles.Select(suffix => new FileInfo(_settings.DatabasePath + suffix)).Where(f => f.Exists).Sum(f => f.Length);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -185,6 +185,7 @@ public sealed class AdminConfigTests
             {
                 ServerDir = settings.ServerDir,
                 DatabasePath = settings.DatabasePath,
+                PostgresConnection = settings.PostgresConnection,
                 MediaDir = settings.MediaDir,
                 PublicKeyPath = settings.PublicKeyPath,
                 ReadAuthEnabled = env,

@@ -105,6 +105,24 @@ public sealed class ListEntitiesTests
     }
 
     [Fact]
+    public async Task Search_ignores_case_in_every_script()
+    {
+        // SQLite folds with .NET's invariant lower case, PostgreSQL with lower() under the database's UTF-8 ctype
+        // (README, PostgreSQL); for the letters of these scripts both rules agree.
+        await using var host = await StoreHost.StartAsync();
+        var greek = await host.Client.CreateCollectionAsync("ΣΟΦΊΑ ΚΑΙ ΛΌΓΟΣ", description: null);
+        var cyrillic = await host.Client.CreateCollectionAsync("Дом", description: "БОЛЬШОЙ");
+        var latin = await host.Client.CreateCollectionAsync("ÉCOLE", description: "Ærø Ōsaka");
+        await host.Client.CreateCollectionAsync("plain", description: null);
+        async Task<IReadOnlyList<long>> Found(string words) =>
+            (await host.Client.GetOkAsync("/entities?search_query=" + Uri.EscapeDataString(words))).Ids();
+        Assert.Equal([greek.Id()], await Found("σοφία όγο"));
+        Assert.Equal([cyrillic.Id()], await Found("ДОМ большой"));
+        Assert.Equal([latin.Id()], await Found("école"));
+        Assert.Equal([latin.Id()], await Found("ærø ŌSAKA"));
+    }
+
+    [Fact]
     public async Task Search_treats_like_wildcards_as_plain_text()
     {
         await using var host = await StoreHost.StartAsync();

@@ -16,6 +16,8 @@ namespace Store.Tests.Entities.List;
 /// changed through the triggers; the expected answer is a plain C# reading of the rule over the same rows.
 /// </summary>
 [Trait("speed", "slow")]
+// About SQLite's own index (FTS5 and its migration over a raw library); PostgreSQL's search runs in ListEntitiesTests.
+[Trait("database", "sqlite-only")]
 public sealed class SearchEquivalenceTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -9,11 +9,18 @@ public sealed class EntityFilesTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Makes the database refuse a write after the file is in place: a real failure, from SQLite itself.</summary>
+    /// <summary>Makes the database refuse a write after the file is in place: a real failure, from the database itself.</summary>
     static async Task RefuseAsync(StoreHost host, string when)
     {
         await using var db = await host.OpenDbAsync();
-        await db.ExecuteAsync($"CREATE TRIGGER refuse_{when.ToLowerInvariant()} BEFORE {when} ON entities WHEN NEW.label = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
+        var name = $"refuse_{when.ToLowerInvariant()}";
+        await db.ExecuteAsync(host.Settings.PostgresConnection is null
+            ? $"CREATE TRIGGER {name} BEFORE {when} ON entities WHEN NEW.label = 'boom' BEGIN SELECT RAISE(ABORT, 'refused by test'); END"
+            : $"""
+              CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN IF NEW.label = 'boom' THEN RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$;
+              CREATE TRIGGER {name} BEFORE {when} ON entities FOR EACH ROW EXECUTE FUNCTION {name}();
+              """);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Store.Contracts;
 using Store.Data;
@@ -46,19 +47,45 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
         return WriteAsync(async (unit, changes) =>
         {
             var (connection, tx) = (unit.Connection, unit.Transaction);
-            var row = await connection.QuerySingleAsync<JobRow>(
-                """
-                INSERT INTO jobs (job_id, task_type, status, priority, progress, params, input_files, output_files,
-                    created_at, updated_at, retry_count, created_by)
-                VALUES (@jobId, @taskType, 'pending', @priority, 0,
-                    CASE WHEN @inputPath IS NULL OR json_type(@parameters, '$.input_path') IS NOT NULL THEN @parameters
-                         ELSE json_set(@parameters, '$.input_path', @inputPath) END,
-                    @inputs, '[]', @now, @now, 0, @createdBy)
-                RETURNING *
-                """, new { jobId, taskType, priority, parameters, inputs = JobJson.Text(inputs), inputPath, now, createdBy }, tx);
+            var row = unit.Kind == DbKind.Sqlite
+                ? await connection.QuerySingleAsync<JobRow>(InsertSqlite,
+                    new { jobId, taskType, priority, parameters, inputs = JobJson.Text(inputs), inputPath, now, createdBy }, tx)
+                : await connection.QuerySingleAsync<JobRow>(InsertPostgres,
+                    new { jobId, taskType, priority, parameters = WithDefault(parameters, "input_path", inputPath), inputs = JobJson.Text(inputs), now, createdBy }, tx);
             changes.Jobs.Add(row);
             return row.ToJob();
         }, ct);
+    }
+
+    const string InsertSqlite =
+        """
+        INSERT INTO jobs (job_id, task_type, status, priority, progress, params, input_files, output_files,
+            created_at, updated_at, retry_count, created_by)
+        VALUES (@jobId, @taskType, 'pending', @priority, 0,
+            CASE WHEN @inputPath IS NULL OR json_type(@parameters, '$.input_path') IS NOT NULL THEN @parameters
+                 ELSE json_set(@parameters, '$.input_path', @inputPath) END,
+            @inputs, '[]', @now, @now, 0, @createdBy)
+        RETURNING *
+        """;
+
+    /// <summary>params already has its input_path (<see cref="WithDefault"/>): jsonb_set would reorder the client's keys.</summary>
+    const string InsertPostgres =
+        """
+        INSERT INTO jobs (job_id, task_type, status, priority, progress, params, input_files, output_files,
+            created_at, updated_at, retry_count, created_by)
+        VALUES (@jobId, @taskType, 'pending', @priority, 0, @parameters, @inputs, '[]', @now, @now, 0, @createdBy)
+        RETURNING *
+        """;
+
+    /// <summary>
+    /// What SQLite's json_set does in the statement, for PostgreSQL: the JSON object with <paramref name="key"/> added
+    /// last unless it has one (even a null) or there is no value; the other keys keep their order.
+    /// </summary>
+    static string WithDefault(string json, string key, string? value)
+    {
+        if (value is null || JsonNode.Parse(json) is not JsonObject node || node.ContainsKey(key)) return json;
+        node[key] = value;
+        return node.ToJsonString();
     }
 
     /// <summary>Claims the best pending job of <paramref name="taskTypes"/>, waiting up to <paramref name="wait"/> for one to come.</summary>
@@ -86,22 +113,38 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
             var (connection, tx) = (unit.Connection, unit.Transaction);
             changes.Jobs.AddRange(await ExpireAsync(connection, tx, now));
             await RenewAsync(connection, tx, workerId, now);
-            // One statement picks and takes the job: SQLite runs it under the write lock, so two
-            // claims can never both see the same pending row.
-            var claimed = await connection.QuerySingleOrDefaultAsync<JobRow>(
-                """
-                UPDATE jobs SET status = 'processing', worker_id = @workerId, started_at = @now, progress = 0,
-                    lease_expires_at = @lease, updated_at = @now
-                WHERE seq = (SELECT seq FROM jobs WHERE status = 'pending' AND task_type IN @taskTypes
-                             ORDER BY priority DESC, created_at, seq LIMIT 1)
-                  AND status = 'pending'
-                RETURNING *
-                """, new { workerId, now, lease = LeaseUntil(now), taskTypes }, tx);
+            var claimed = await connection.QuerySingleOrDefaultAsync<JobRow>(connection.Pick(ClaimSqlite, ClaimPostgres),
+                new { workerId, now, lease = LeaseUntil(now), taskTypes = taskTypes.ToArray() }, tx);
             if (claimed is not null) changes.Jobs.Add(claimed);
             return claimed;
         }, ct);
         return row?.ToJob();
     }
+
+    /// <summary>One statement picks and takes the job: SQLite runs it under the write lock, so two claims can never both see the same pending row.</summary>
+    const string ClaimSqlite =
+        """
+        UPDATE jobs SET status = 'processing', worker_id = @workerId, started_at = @now, progress = 0,
+            lease_expires_at = @lease, updated_at = @now
+        WHERE seq = (SELECT seq FROM jobs WHERE status = 'pending' AND task_type IN @taskTypes
+                     ORDER BY priority DESC, created_at, seq LIMIT 1)
+          AND status = 'pending'
+        RETURNING *
+        """;
+
+    /// <summary>
+    /// Claims from several instances run side by side: each locks the best pending job no other claim holds (SKIP
+    /// LOCKED), so none waits on another's row and no two take the same job. Dapper hands Npgsql a list as one array
+    /// parameter (no IN expansion), hence ANY.
+    /// </summary>
+    const string ClaimPostgres =
+        """
+        UPDATE jobs SET status = 'processing', worker_id = @workerId, started_at = @now, progress = 0,
+            lease_expires_at = @lease, updated_at = @now
+        WHERE seq = (SELECT seq FROM jobs WHERE status = 'pending' AND task_type = ANY(@taskTypes)
+                     ORDER BY priority DESC, created_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING *
+        """;
 
     public async Task<ReportOutcome> ProgressAsync(string jobId, string workerId, int progress, CancellationToken ct)
     {
@@ -155,9 +198,9 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
             {
                 var (connection, tx) = (unit.Connection, unit.Transaction);
                 changes.Jobs.AddRange(await ExpireAsync(connection, tx, now));
-                var held = await connection.ExecuteScalarAsync<long>(
-                    $"SELECT count(*) FROM jobs WHERE job_id = @jobId AND {HeldBy}", new { jobId, workerId, now }, tx);
-                if (held == 0) return await RefusalAsync(connection, tx, jobId);
+                var heldParams = await connection.QuerySingleOrDefaultAsync<string?>(connection.Pick(HeldParamsSqlite, HeldParamsPostgres),
+                    new { jobId, workerId, now }, tx);
+                if (heldParams is null) return await RefusalAsync(connection, tx, jobId);
 
                 var outputDir = folders.OutputDir(jobId);
                 Directory.CreateDirectory(outputDir);
@@ -172,14 +215,12 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
                     files.Add(folders.Place(upload.TempPath, target, name, hash));
                     unit.RemoveOnRollback(() => FileCleanup.TryDelete(target));
                 }
-                var row = await connection.QuerySingleAsync<JobRow>(
-                    """
-                    UPDATE jobs SET status = 'completed', progress = 100, output_files = @files, task_output = @output,
-                        completed_at = @now, updated_at = @now, lease_expires_at = NULL, error_message = NULL,
-                        params = CASE WHEN @outputPath IS NULL OR json_type(params, '$.output_path') IS NOT NULL THEN params
-                                      ELSE json_set(params, '$.output_path', @outputPath) END
-                    WHERE job_id = @jobId RETURNING *
-                    """, new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText(), outputPath = JobFolders.FirstPath("output", files) }, tx);
+                var outputPath = JobFolders.FirstPath("output", files);
+                var row = unit.Kind == DbKind.Sqlite
+                    ? await connection.QuerySingleAsync<JobRow>(CompleteSqlite,
+                        new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText(), outputPath }, tx)
+                    : await connection.QuerySingleAsync<JobRow>(CompletePostgres,
+                        new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText(), parameters = WithDefault(heldParams, "output_path", outputPath) }, tx);
                 changes.Jobs.Add(row);
                 return new ReportOutcome(ReportStatus.Ok, row.ToJob());
             }, ct);
@@ -189,6 +230,27 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
             journal?.Dispose();
         }
     }
+
+    /// <summary>The job's params while the worker holds it (null otherwise); on PostgreSQL the row stays locked, so no
+    /// other report or sweep changes it before this commit.</summary>
+    const string HeldParamsSqlite = $"SELECT params FROM jobs WHERE job_id = @jobId AND {HeldBy}";
+    const string HeldParamsPostgres = $"SELECT params FROM jobs WHERE job_id = @jobId AND {HeldBy} FOR UPDATE";
+
+    const string CompleteSqlite =
+        """
+        UPDATE jobs SET status = 'completed', progress = 100, output_files = @files, task_output = @output,
+            completed_at = @now, updated_at = @now, lease_expires_at = NULL, error_message = NULL,
+            params = CASE WHEN @outputPath IS NULL OR json_type(params, '$.output_path') IS NOT NULL THEN params
+                          ELSE json_set(params, '$.output_path', @outputPath) END
+        WHERE job_id = @jobId RETURNING *
+        """;
+
+    const string CompletePostgres =
+        """
+        UPDATE jobs SET status = 'completed', progress = 100, output_files = @files, task_output = @output,
+            completed_at = @now, updated_at = @now, lease_expires_at = NULL, error_message = NULL, params = @parameters
+        WHERE job_id = @jobId RETURNING *
+        """;
 
     /// <summary>Records a worker's heartbeat and renews the leases of the jobs it holds; answers when it stops counting.</summary>
     public async Task<long> HeartbeatAsync(string workerId, IReadOnlyList<string> capabilities, int idleCount, CancellationToken ct)

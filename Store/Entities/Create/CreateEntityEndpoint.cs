@@ -49,13 +49,18 @@ public static class CreateEntityEndpoint
             info = inspected;
         }
 
-        // The duplicate check and the insert rely on the unit's write lock: another upload of the same file waits for it.
+        // The duplicate check and the insert rely on the unit holding the hash: another upload of the same file waits
+        // for it (SQLite's write lock; on PostgreSQL the hash's own lock, and ON CONFLICT in the insert).
         await using var unit = await db.BeginWriteAsync(ct);
         if (entity.ParentId is { } parentId && await Hierarchy.ParentProblemAsync(unit.Connection, unit.Transaction, parentId, null) is { } parentProblem)
             return Errors.Unprocessable(parentProblem);
 
-        if (info is not null && await EntityTable.ByHashAsync(unit.Connection, info.Hash, unit.Transaction) is { } existing)
-            return TypedResults.Ok(existing);
+        if (info is not null)
+        {
+            await EntityTable.HoldHashAsync(unit.Connection, unit.Transaction, info.Hash);
+            if (await EntityTable.ByHashAsync(unit.Connection, info.Hash, unit.Transaction) is { } existing)
+                return TypedResults.Ok(existing);
+        }
 
         if (info is not null)
         {
@@ -63,7 +68,14 @@ public static class CreateEntityEndpoint
             unit.RemoveOnRollback(() => files.Remove(placed));
             entity = entity.WithMedia(info, now, placed, input.Image!.Md5);
         }
-        var created = await EntityTable.InsertAsync(unit.Connection, unit.Transaction, entity);
+        if (await EntityTable.InsertAsync(unit.Connection, unit.Transaction, entity) is not { } created)
+        {
+            // PostgreSQL only, and only if a writer committed this content without holding its hash: answer that row.
+            // A file placed on the path that row names is its file now (the same bytes), so the unit keeps it.
+            var winner = (await EntityTable.ByHashAsync(unit.Connection, info!.Hash, unit.Transaction))!;
+            if (winner.FilePath == entity.FilePath) await unit.CommitAsync(ct);
+            return TypedResults.Ok(winner);
+        }
         await unit.CommitAsync(ct);
         Events.ItemEvents.Stored(context, created);
         return TypedResults.Created($"/entities/{created.Id}", created);

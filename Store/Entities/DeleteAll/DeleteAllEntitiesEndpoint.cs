@@ -24,6 +24,8 @@ public static class DeleteAllEntitiesEndpoint
     {
         await using var unit = await db.BeginWriteAsync(ct);
         var (connection, tx) = (unit.Connection, unit.Transaction);
+        // PostgreSQL: no entity may be written meanwhile (a child under a parent being removed), as under SQLite's write lock.
+        if (unit.Kind == DbKind.Postgres) await connection.ExecuteAsync("LOCK TABLE entities IN SHARE ROW EXCLUSIVE MODE", transaction: tx);
         // The history trigger fires per row, so every removed entity keeps its delete version.
         var files = (await connection.QueryAsync<string>("SELECT file_path FROM entities WHERE file_path IS NOT NULL", transaction: tx)).AsList();
         await connection.ExecuteAsync("DELETE FROM entities", transaction: tx);

@@ -65,7 +65,7 @@ public static class EntityFileEndpoint
         await using var connection = await db.OpenAsync(ct);
         var stored = await EntityFileSql.ByIdAsync(connection, entity_id);
         if (stored is null) return Errors.NotFound("Entity not found");
-        if (stored.IsCollection != 0 && collectionIsBadRequest) return TypedResults.BadRequest(new ErrorBody("Entity is a collection"));
+        if (stored.IsCollection && collectionIsBadRequest) return TypedResults.BadRequest(new ErrorBody("Entity is a collection"));
         if (string.IsNullOrEmpty(stored.FilePath)) return Errors.NotFound("Entity has no file");
 
         var file = new FileInfo(storage.FullPath(stored.FilePath));

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text;
 using Dapper;
+using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
 
@@ -15,35 +16,11 @@ static class ListEntitiesSql
     /// </summary>
     public static async Task<(IReadOnlyList<Entity> Items, long Total)> PageAsync(IDbConnection db, ListEntitiesQuery q, int page, int pageSize)
     {
+        if (db.Kind() == DbKind.Postgres) return await PostgresPageAsync(db, q, page, pageSize);
         var args = new DynamicParameters();
-        var filters = new StringBuilder();
-        // Filters the counters of sql/0008 can answer: what a page of a collection, the top level or everything uses.
-        var countable = true;
         var words = SearchWords.Parse(q.SearchQuery);
-
         // With a word for the index, the index also knows the soft-deleted (sql/0010).
-        if (q.HidesDeleted && !words.UsesIndex) filters.Append(" AND e.is_deleted = 0");
-        if (q.ParentId is 0) filters.Append(" AND e.parent_id IS NULL");
-        else if (q.ParentId is { } parent) { filters.Append(" AND e.parent_id = @parent"); args.Add("parent", parent); }
-        bool? isCollection = q.IsCollection is not null && FormValues.TryBool(q.IsCollection, out var c) ? c : null;
-        if (isCollection is { } collection) { filters.Append(" AND e.is_collection = @isCollection"); args.Add("isCollection", collection); }
-        if (q.Type is { Length: > 0 }) { filters.Append(" AND e.type = @type"); args.Add("type", q.Type); }
-        void Other(string condition, string name, object value)
-        {
-            filters.Append(condition);
-            args.Add(name, value);
-            countable = false;
-        }
-        if (q.MimeType is { Length: > 0 }) Other(" AND e.mime_type = @mime", "mime", q.MimeType);
-        if (q.Md5 is { Length: > 0 }) Other(" AND e.md5 = @md5", "md5", q.Md5);
-        if (q.CreatedAfter is { } after) Other(" AND e.create_date >= @after", "after", after);
-        if (q.CreatedBefore is { } before) Other(" AND e.create_date <= @before", "before", before);
-        if (q.Width is { } width) Other(" AND e.width = @width", "width", width);
-        if (q.Height is { } height) Other(" AND e.height = @height", "height", height);
-        if (q.FileSizeMin is { } sizeMin) Other(" AND e.file_size >= @sizeMin", "sizeMin", sizeMin);
-        if (q.FileSizeMax is { } sizeMax) Other(" AND e.file_size <= @sizeMax", "sizeMax", sizeMax);
-        if (q.DateFrom is { } dateFrom) Other(" AND e.added_date >= @dateFrom", "dateFrom", dateFrom);
-        if (q.DateTo is { } dateTo) Other(" AND e.added_date <= @dateTo", "dateTo", dateTo);
+        var (filters, countable, isCollection) = Filters(q, args, q.HidesDeleted && !words.UsesIndex, DbKind.Sqlite);
 
         var search = new StringBuilder();
         if (words.UsesIndex)
@@ -108,6 +85,102 @@ static class ListEntitiesSql
             ? (await results.ReadAsync<Entity>()).AsList()
             : (await results.ReadAsync<EntityVersion>()).Select(v => v.AsEntity()).ToList();
         return (items, total);
+    }
+
+    /// <summary>
+    /// PostgreSQL: the same filters, order and pages, one plain statement each for the total and the page, and no
+    /// counters (a count of the matching rows: a counter row per page kind would be one hot row every writer updates,
+    /// which PostgreSQL's writers, unlike SQLite's single one, would queue on). Each search word must be a substring of
+    /// the label or the description, both folded by PostgreSQL's lower() (sql/postgres/0004, the trigram indexes'
+    /// expression), the word folded by the same lower(), so one rule decides both sides; LIKE's own characters are escaped.
+    /// </summary>
+    static async Task<(IReadOnlyList<Entity> Items, long Total)> PostgresPageAsync(IDbConnection db, ListEntitiesQuery q, int page, int pageSize)
+    {
+        var args = new DynamicParameters();
+        var (filters, _, _) = Filters(q, args, q.HidesDeleted, DbKind.Postgres);
+        var words = (q.SearchQuery ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < words.Count; i++)
+        {
+            // PostgreSQL's text cannot hold NUL, so no label has one: such a word matches nothing.
+            if (words[i].Contains('\0')) { filters.Append(" AND FALSE"); continue; }
+            filters.Append($" AND (lower(e.label) LIKE lower(@w{i}) OR lower(e.description) LIKE lower(@w{i}))");
+            args.Add($"w{i}", "%" + LikeLiteral(words[i]) + "%");
+        }
+        var from = "FROM entities e";
+        if (q.Version is { } version)
+        {
+            from += " JOIN entity_versions v ON v.id = e.id AND v.version = @version";
+            args.Add("version", version);
+        }
+        var direction = q.Order?.Equals("desc", StringComparison.OrdinalIgnoreCase) == true ? "DESC" : "ASC";
+        // SQLite sorts NULL before every value; PostgreSQL after, unless told.
+        var nulls = direction == "ASC" ? "NULLS FIRST" : "NULLS LAST";
+        var column = PostgresOrderColumns[q.OrderBy ?? "id"];
+        var byId = q.Version is null ? "e.id" : "v.id";
+        var order = column == "e.id" ? $"{byId} {direction}" : $"{column} {direction} {nulls}, {byId} {direction}";
+        args.Add("limit", pageSize);
+        args.Add("offset", (long)(page - 1) * pageSize);
+        var where = $"WHERE TRUE{filters}";
+        using var results = await db.QueryMultipleAsync(
+            $"SELECT COUNT(*) {from} {where};\nSELECT {(q.Version is null ? "e.*" : "v.*")} {from} {where} ORDER BY {order} LIMIT @limit OFFSET @offset",
+            args);
+        var total = await results.ReadSingleAsync<long>();
+        IReadOnlyList<Entity> items = q.Version is null
+            ? (await results.ReadAsync<Entity>()).AsList()
+            : (await results.ReadAsync<EntityVersion>()).Select(v => v.AsEntity()).ToList();
+        return (items, total);
+    }
+
+    /// <summary>order_by for PostgreSQL: label ignores case as SQLite's NOCASE does (ix_entities_label_nocase is on lower(label), id).</summary>
+    static readonly IReadOnlyDictionary<string, string> PostgresOrderColumns = new Dictionary<string, string>
+    {
+        ["id"] = "e.id",
+        ["added_date"] = "e.added_date",
+        ["updated_date"] = "e.updated_date",
+        ["create_date"] = "e.create_date",
+        ["label"] = "lower(e.label)",
+        ["file_size"] = "e.file_size",
+    };
+
+    /// <summary>A word taken literally inside a LIKE pattern (backslash is LIKE's escape character by default).</summary>
+    static string LikeLiteral(string word) => word.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    /// <summary>
+    /// The conditions on the current row (e), the same on both engines. Countable: only filters the counters of
+    /// sql/0008 can answer (what a page of a collection, the top level or everything uses).
+    /// </summary>
+    static (StringBuilder Filters, bool Countable, bool? IsCollection) Filters(ListEntitiesQuery q, DynamicParameters args, bool hideDeleted, DbKind kind)
+    {
+        var filters = new StringBuilder();
+        var countable = true;
+        if (hideDeleted) filters.Append(" AND e.is_deleted = 0");
+        if (q.ParentId is 0) filters.Append(" AND e.parent_id IS NULL");
+        else if (q.ParentId is { } parent) { filters.Append(" AND e.parent_id = @parent"); args.Add("parent", parent); }
+        bool? isCollection = q.IsCollection is not null && FormValues.TryBool(q.IsCollection, out var c) ? c : null;
+        // SQLite binds a bool as 0/1 itself; PostgreSQL compares an integer column with an integer.
+        if (isCollection is { } collection)
+        {
+            filters.Append(" AND e.is_collection = @isCollection");
+            args.Add("isCollection", kind == DbKind.Sqlite ? collection : collection ? 1 : 0);
+        }
+        if (q.Type is { Length: > 0 }) { filters.Append(" AND e.type = @type"); args.Add("type", q.Type); }
+        void Other(string condition, string name, object value)
+        {
+            filters.Append(condition);
+            args.Add(name, value);
+            countable = false;
+        }
+        if (q.MimeType is { Length: > 0 }) Other(" AND e.mime_type = @mime", "mime", q.MimeType);
+        if (q.Md5 is { Length: > 0 }) Other(" AND e.md5 = @md5", "md5", q.Md5);
+        if (q.CreatedAfter is { } after) Other(" AND e.create_date >= @after", "after", after);
+        if (q.CreatedBefore is { } before) Other(" AND e.create_date <= @before", "before", before);
+        if (q.Width is { } width) Other(" AND e.width = @width", "width", width);
+        if (q.Height is { } height) Other(" AND e.height = @height", "height", height);
+        if (q.FileSizeMin is { } sizeMin) Other(" AND e.file_size >= @sizeMin", "sizeMin", sizeMin);
+        if (q.FileSizeMax is { } sizeMax) Other(" AND e.file_size <= @sizeMax", "sizeMax", sizeMax);
+        if (q.DateFrom is { } dateFrom) Other(" AND e.added_date >= @dateFrom", "dateFrom", dateFrom);
+        if (q.DateTo is { } dateTo) Other(" AND e.added_date <= @dateTo", "dateTo", dateTo);
+        return (filters, countable, isCollection);
     }
 
     /// <summary>total_items from the trigger-kept counters: a sum over a handful of rows instead of a count of the table.</summary>

@@ -28,7 +28,7 @@ public static class PatchEntityEndpoint
         if (!validation.IsValid) return Errors.Validation(validation, "body");
 
         await using var unit = await db.BeginWriteAsync(ct);
-        var current = await EntityTable.ByIdAsync(unit.Connection, entity_id, unit.Transaction);
+        var current = await EntityTable.ForWriteAsync(unit.Connection, unit.Transaction, entity_id);
         if (current is null) return Errors.NotFound("Entity not found");
         if (input.ParentId.Sent && input.Parent is { } parentId
             && await Hierarchy.ParentProblemAsync(unit.Connection, unit.Transaction, parentId, entity_id) is { } parentProblem)

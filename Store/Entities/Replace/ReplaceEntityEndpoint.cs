@@ -35,9 +35,9 @@ public static class ReplaceEntityEndpoint
             info = inspected;
         }
 
-        // The duplicate check relies on the unit's write lock, as on create.
+        // The duplicate check relies on the unit holding the hash, as on create.
         await using var unit = await db.BeginWriteAsync(ct);
-        var current = await EntityTable.ByIdAsync(unit.Connection, entity_id, unit.Transaction);
+        var current = await EntityTable.ForWriteAsync(unit.Connection, unit.Transaction, entity_id);
         if (current is null) return Errors.NotFound("Entity not found");
         if (current.IsCollection != input.Collection)
             return Errors.Unprocessable("is_collection cannot change: this entity is " + (current.IsCollection ? "a collection" : "a media item"));
@@ -56,6 +56,7 @@ public static class ReplaceEntityEndpoint
 
         if (info is not null)
         {
+            await EntityTable.HoldHashAsync(unit.Connection, unit.Transaction, info.Hash);
             if (await ReplaceEntitySql.HolderOfHashAsync(unit.Connection, unit.Transaction, info.Hash, entity_id) is { } holder)
                 return Errors.Conflict($"Duplicate of entity {holder}");
             var placed = files.Store(context, input.Image!, info);

@@ -52,8 +52,10 @@ public sealed class EntityPreviews(Db db, MediaStorage storage, PreviewSources s
         if (previews is null) return false;
 
         await using var unit = await db.BeginWriteAsync(ct);
-        var current = await unit.Connection.QuerySingleOrDefaultAsync<string?>(
-            "SELECT file_path FROM entities WHERE id = @Id", new { target.Id }, unit.Transaction);
+        // On PostgreSQL the row is held (FOR SHARE) so that no replace or delete changes it before the commit.
+        var current = await unit.Connection.QuerySingleOrDefaultAsync<string?>(unit.Connection.Pick(
+            "SELECT file_path FROM entities WHERE id = @Id",
+            "SELECT file_path FROM entities WHERE id = @Id FOR SHARE"), new { target.Id }, unit.Transaction);
         if (current != target.FilePath) return false;
         if (!Has(target, PreviewSize.Small)) storage.PlacePreview(target.FilePath, PreviewSize.Small, previews.Small);
         if (!Has(target, PreviewSize.Large) && previews.Large is { } large) storage.PlacePreview(target.FilePath, PreviewSize.Large, large);

@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using Store.Data;
 
 namespace Store.Entities.Shared;
 
@@ -15,8 +16,8 @@ public static class EntityTable
         new("parent_id", nameof(Entity.ParentId))];
 
     /// <summary>Set once, by the create.</summary>
-    public static readonly Column[] Origin = [new("is_collection", nameof(Entity.IsCollection)), new("added_date", nameof(Entity.AddedDate)),
-        new("added_by", nameof(Entity.AddedBy)), new("is_deleted", nameof(Entity.IsDeleted))];
+    public static readonly Column[] Origin = [new("is_collection", nameof(Entity.IsCollection), Flag: true), new("added_date", nameof(Entity.AddedDate)),
+        new("added_by", nameof(Entity.AddedBy)), new("is_deleted", nameof(Entity.IsDeleted), Flag: true)];
 
     /// <summary>Who changed it last, and when.</summary>
     public static readonly Column[] Stamp = [new("updated_date", nameof(Entity.UpdatedDate)), new("updated_by", nameof(Entity.UpdatedBy))];
@@ -27,13 +28,28 @@ public static class EntityTable
         new("mime_type", nameof(Entity.MimeType)), new("type", nameof(Entity.Type)), new("extension", nameof(Entity.Extension)),
         new("md5", nameof(Entity.Md5)), new("file_path", nameof(Entity.FilePath)), new("file_md5", nameof(Entity.FileMd5))];
 
-    public static readonly Column IsDeleted = new("is_deleted", nameof(Entity.IsDeleted));
+    public static readonly Column IsDeleted = new("is_deleted", nameof(Entity.IsDeleted), Flag: true);
 
     static readonly Column[] All = [.. Origin, .. Fields, .. Stamp, .. Media];
 
-    static readonly string InsertSql =
+    static readonly string InsertSqlite =
         $"INSERT INTO entities ({string.Join(", ", All.Select(c => c.Name))}) " +
-        $"VALUES ({string.Join(", ", All.Select(c => "@" + c.Property))}) RETURNING *";
+        $"VALUES ({string.Join(", ", All.Select(c => c.Value(DbKind.Sqlite)))}) RETURNING *";
+
+    /// <summary>
+    /// Two uploads of the same content settle on one row here, in the database: the loser inserts nothing and
+    /// answers no row (md5 is unique; a collection's is null and never conflicts).
+    /// </summary>
+    static readonly string InsertPostgres =
+        $"INSERT INTO entities ({string.Join(", ", All.Select(c => c.Name))}) " +
+        $"VALUES ({string.Join(", ", All.Select(c => c.Value(DbKind.Postgres)))}) ON CONFLICT (md5) DO NOTHING RETURNING *";
+
+    static readonly string LockSqlite = "SELECT * FROM entities WHERE id = @id";
+    /// <summary>NO KEY UPDATE: children may still be created under it meanwhile (their FOR KEY SHARE), a second writer waits.</summary>
+    static readonly string LockPostgres = "SELECT * FROM entities WHERE id = @id FOR NO KEY UPDATE";
+
+    /// <summary>SQLite's write lock already covers it; on PostgreSQL uploads of one content take their turns from here to the commit.</summary>
+    static readonly string HoldHashPostgres = "SELECT pg_advisory_xact_lock(hashtextextended(@hash, 0))";
 
     public static Task<Entity?> ByIdAsync(IDbConnection db, long id, IDbTransaction? tx = null) =>
         db.QuerySingleOrDefaultAsync<Entity>("SELECT * FROM entities WHERE id = @id", new { id }, tx);
@@ -42,15 +58,32 @@ public static class EntityTable
     public static Task<Entity?> ByHashAsync(IDbConnection db, string hash, IDbTransaction? tx = null) =>
         db.QuerySingleOrDefaultAsync<Entity>("SELECT * FROM entities WHERE md5 = @hash", new { hash }, tx);
 
-    public static Task<Entity> InsertAsync(IDbConnection db, IDbTransaction tx, Entity entity) =>
-        db.QuerySingleAsync<Entity>(InsertSql, entity, tx);
+    /// <summary>The row read for a write: on PostgreSQL locked until the commit, so that two writers of it take turns.</summary>
+    public static Task<Entity?> ForWriteAsync(IDbConnection db, IDbTransaction tx, long id) =>
+        db.QuerySingleOrDefaultAsync<Entity>(db.Pick(LockSqlite, LockPostgres), new { id }, tx);
+
+    /// <summary>Holds the content hash for the rest of the transaction: the duplicate check, the file's placing and the insert see no other upload of it.</summary>
+    public static async Task HoldHashAsync(IDbConnection db, IDbTransaction tx, string hash)
+    {
+        if (db.Kind() == DbKind.Postgres) await db.ExecuteAsync(HoldHashPostgres, new { hash }, tx);
+    }
+
+    /// <summary>The new row; null only on PostgreSQL, when another transaction committed the same content hash first.</summary>
+    public static Task<Entity?> InsertAsync(IDbConnection db, IDbTransaction tx, Entity entity) =>
+        db.QuerySingleOrDefaultAsync<Entity>(db.Pick(InsertSqlite, InsertPostgres), entity, tx);
 
     /// <summary>Writes <paramref name="columns"/> of <paramref name="entity"/> to its row; answers the row as it now is.</summary>
     public static Task<Entity> UpdateAsync(IDbConnection db, IDbTransaction tx, Entity entity, params IEnumerable<Column> columns) =>
         db.QuerySingleAsync<Entity>(
-            $"UPDATE entities SET {string.Join(", ", columns.Select(c => $"{c.Name} = @{c.Property}"))} WHERE id = @Id RETURNING *",
+            $"UPDATE entities SET {string.Join(", ", columns.Select(c => $"{c.Name} = {c.Value(db.Kind())}"))} WHERE id = @Id RETURNING *",
             entity, tx);
 
-    /// <summary>A column and the <see cref="Entity"/> property Dapper binds it to.</summary>
-    public sealed record Column(string Name, string Property);
+    /// <summary>
+    /// A column and the <see cref="Entity"/> property Dapper binds it to. A <paramref name="Flag"/> is a 0/1 integer
+    /// column bound from a bool: SQLite stores the bool as 0/1 itself, PostgreSQL needs the cast.
+    /// </summary>
+    public sealed record Column(string Name, string Property, bool Flag = false)
+    {
+        public string Value(DbKind kind) => Flag && kind == DbKind.Postgres ? $"@{Property}::int" : "@" + Property;
+    }
 }

@@ -40,7 +40,7 @@ public sealed class ReadinessChecks(Db db, StorageOptions storage, AuthOptions a
             // No server paths in an answer (the start-up lines name them): the check says what, not where.
             return new ReadyCheck(Ok, "the database takes writes");
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             return new ReadyCheck(Failed, $"the database: {e.Message}");
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
 using Store.Data;
+using Store.Entities.Shared;
 using Store.Integrity.Shared;
 using Store.Storage;
 
@@ -33,6 +34,10 @@ public static class ClearOrphansEndpoint
                 var folder = orphan.Folder;
                 var journaled = inFlight.Where(folder.Covers).Select(folder.Relative).ToList();
                 if (OrphanScan.InFlight(folder, orphan.Relative, journaled)) continue;
+                // PostgreSQL has no write lock to keep uploads out: an upload of this content holds its hash from before
+                // it places the file (<hash>.<ext>) to its commit, so holding the hash here keeps it from landing meanwhile.
+                if (unit.Kind == DbKind.Postgres && folder.Folder == "store")
+                    await EntityTable.HoldHashAsync(connection, tx, Path.GetFileNameWithoutExtension(orphan.Relative));
                 if (await folder.IsNamedAsync(connection, tx, orphan.Relative)) continue;
                 if (Remove(orphan.FullPath)) deleted++;
             }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Store.Data;
 using Store.Storage;
 
@@ -13,7 +12,7 @@ public static class CrashRecovery
 {
     public sealed record Outcome(int Restored, int Removed, int Kept);
 
-    public static Outcome Run(StorageOptions options, FileOwners owners, PendingFiles pending)
+    public static Outcome Run(Db db, FileOwners owners, PendingFiles pending)
     {
         var asides = owners.Folders
             .Where(f => Directory.Exists(f.TempDir))
@@ -22,8 +21,8 @@ public static class CrashRecovery
         var entries = pending.Entries();
         if (asides.Count == 0 && entries.Count == 0) return new Outcome(0, 0, 0);
 
-        using var connection = new SqliteConnection(Db.ConnectionString(options.DatabasePath));
-        connection.Open();
+        // At start, before any request: nothing else runs yet, so waiting here is waiting for the database alone.
+        using var connection = db.OpenAsync().GetAwaiter().GetResult();
         int restored = 0, removed = 0, kept = 0;
         foreach (var (folder, root) in asides)
         {

@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Store.Compute.Queue;
+using Store.Data;
 using Store.Storage;
 
 namespace Store.Integrity.Shared;
@@ -12,9 +13,12 @@ public enum OwnedUnit { EachFile, EachEntry }
 /// A folder the service writes and the rows that name what is in it. <paramref name="RowsSql"/> answers one row per
 /// path a row names (<c>Path</c>, relative to <paramref name="BaseDir"/>), with the naming entity or job and whether
 /// that path must exist as a file (<c>MustExist</c>; a job without uploads has no folder, and that is no loss).
+/// <paramref name="PostgresRowsSql"/> is the same query for PostgreSQL, where it differs (JSON functions).
 /// </summary>
-public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, OwnedUnit Unit, string RowsSql)
+public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, OwnedUnit Unit, string RowsSql, string? PostgresRowsSql = null)
 {
+    public string RowsFor(IDbConnection connection) => connection.Pick(RowsSql, PostgresRowsSql ?? RowsSql);
+
     public string Root => Path.Combine(BaseDir, Folder);
 
     public string Relative(string fullPath) => Path.GetRelativePath(BaseDir, fullPath).Replace(Path.DirectorySeparatorChar, '/');
@@ -53,7 +57,7 @@ public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, 
     /// <summary>Whether a row names <paramref name="relative"/> or something inside it.</summary>
     public async Task<bool> IsNamedAsync(IDbConnection connection, IDbTransaction? tx, string relative) =>
         await connection.ExecuteScalarAsync<bool>(
-            $"SELECT EXISTS (SELECT 1 FROM ({RowsSql}) WHERE Path = @relative OR substr(Path, 1, length(@prefix)) = @prefix)",
+            $"SELECT EXISTS (SELECT 1 FROM ({RowsFor(connection)}) AS named WHERE Path = @relative OR substr(Path, 1, length(@prefix)) = @prefix)",
             new { relative, prefix = relative + "/" }, tx);
 }
 
@@ -86,6 +90,13 @@ public sealed class FileOwners(StorageOptions options, JobFolders jobs)
                          - CASE WHEN extension IS NULL OR extension = '' THEN 0 ELSE length(extension) + 1 END) AS stem
                   FROM entities WHERE file_path LIKE 'store/%') f,
                  json_each('[256, 1440]') size
+            """,
+            """
+            SELECT f.id AS EntityId, NULL AS JobId, 'previews/' || f.stem || '-' || size.value || '.webp' AS Path, 0 AS MustExist
+            FROM (SELECT id, substr(file_path, 7, length(file_path) - 6
+                         - CASE WHEN extension IS NULL OR extension = '' THEN 0 ELSE length(extension) + 1 END) AS stem
+                  FROM entities WHERE file_path LIKE 'store/%') f,
+                 unnest(ARRAY[256, 1440]) AS size(value)
             """),
         new("jobs", options.ServerDir, jobs.TempDir, OwnedUnit.EachEntry,
             """
@@ -96,6 +107,15 @@ public sealed class FileOwners(StorageOptions options, JobFolders jobs)
             UNION ALL
             SELECT NULL, j.job_id, json_extract(f.value, '$.path'), 1 FROM jobs j, json_each(j.output_files) f
             WHERE json_extract(f.value, '$.path') LIKE 'jobs/%'
+            """,
+            """
+            SELECT NULL::bigint AS EntityId, job_id AS JobId, 'jobs/' || job_id AS Path, 0 AS MustExist FROM jobs
+            UNION ALL
+            SELECT NULL, j.job_id, f.value ->> 'path', 1 FROM jobs j, jsonb_array_elements(j.input_files::jsonb) f
+            WHERE f.value ->> 'path' LIKE 'jobs/%'
+            UNION ALL
+            SELECT NULL, j.job_id, f.value ->> 'path', 1 FROM jobs j, jsonb_array_elements(j.output_files::jsonb) f
+            WHERE f.value ->> 'path' LIKE 'jobs/%'
             """),
     ];
 
@@ -103,5 +123,5 @@ public sealed class FileOwners(StorageOptions options, JobFolders jobs)
     public OwnedFolder? For(string fullPath) => Folders.FirstOrDefault(f => f.Covers(fullPath));
 
     public static async Task<IReadOnlyList<NamedPath>> NamedAsync(IDbConnection connection, IDbTransaction? tx, OwnedFolder folder) =>
-        (await connection.QueryAsync<NamedPath>(folder.RowsSql, transaction: tx)).AsList();
+        (await connection.QueryAsync<NamedPath>(folder.RowsFor(connection), transaction: tx)).AsList();
 }

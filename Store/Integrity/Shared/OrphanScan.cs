@@ -1,3 +1,6 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Store.Data;
 using Store.Storage;
 
@@ -31,8 +34,10 @@ public sealed class OrphanScan(Db db, FileOwners owners, PendingFiles pending)
         var inFlight = pending.Paths();
 
         await using var connection = await db.OpenAsync(ct);
-        // One snapshot for every folder's rows.
-        await using var tx = connection.BeginTransaction(deferred: true);
+        // One snapshot for every folder's rows: SQLite's read transaction, PostgreSQL's REPEATABLE READ.
+        await using DbTransaction tx = connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var orphans = new List<Orphan>();
         var missing = new List<MissingFile>();
         foreach (var (folder, found) in units)

@@ -32,6 +32,12 @@ public static class BackupCommand
             error.WriteLine($"store backup: {target} is not empty; back up into a new or empty folder.");
             return 2;
         }
+        if (settings.PostgresConnection is not null)
+        {
+            // The snapshot below is SQLite's online backup; a PostgreSQL server is backed up with its own tools.
+            error.WriteLine("store backup: the database is PostgreSQL (DATABASE_URL); back it up with pg_dump and copy the media folder (README, PostgreSQL).");
+            return 2;
+        }
         if (!File.Exists(settings.DatabasePath))
         {
             error.WriteLine($"store backup: there is no database at {settings.DatabasePath} (CL_SERVER_DIR, DATABASE_URL).");
