@@ -121,6 +121,7 @@ public sealed class ImportTests : IDisposable
         var command = $"dotnet '{StoreProcess.StoreDll}' import '{_root}' --server {host.BaseAddress}";
         var info = new System.Diagnostics.ProcessStartInfo("script", ["-qec", command, "/dev/null"]) { RedirectStandardOutput = true, RedirectStandardInput = true };
         info.Environment["TERM"] = "xterm-256color";
+        foreach (var (name, value) in StoreProcess.ShortRunJit) info.Environment[name] = value;
         using var script = System.Diagnostics.Process.Start(info)!;
         var output = await script.StandardOutput.ReadToEndAsync(Ct);
         await script.WaitForExitAsync(Ct);

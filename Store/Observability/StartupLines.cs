@@ -35,6 +35,9 @@ public sealed class StartupLines(
     async Task WriteAsync()
     {
         _started = DateTimeOffset.UtcNow;
+        // Below Information none of these lines is written, and asking for the tools' versions starts a Perl and an
+        // ffprobe each time (about 0.25 s of CPU): the test suite starts hundreds of services at Warning.
+        if (!log.IsEnabled(LogLevel.Information)) return;
         try
         {
             var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
