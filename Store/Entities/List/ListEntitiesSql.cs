@@ -90,12 +90,18 @@ static class ListEntitiesSql
             count = CounterSql(q, isCollection);
             args.Add("scope", q.ParentId ?? -1);
         }
+        else if (words.IsEmpty && q.Version is null && DayCounts.Sql(q, args) is { } byDays)
+            count = byDays;
         else if (words.IsEmpty && q.Version is not null && filters.Length == 0)
             count = "SELECT COALESCE((SELECT n FROM entity_version_counts WHERE version = @version), 0)";
         else if (!words.IsEmpty && filters.Length == 0 && q.Version is null)
             count = $"SELECT COUNT(*) FROM {texts} WHERE 1 = 1{search}";
         else
             count = $"SELECT COUNT(*) {from} {where}";
+
+        // A date range's page in id order starts at the first id its days can hold (sql/0012).
+        if (words.IsEmpty && q.Version is null && orderColumn == "e.id" && DayCounts.IdBound(q, args, direction == "DESC") is { } bound)
+            where += bound;
 
         string select;
         if (q.Version is not null)
