@@ -76,7 +76,7 @@ public sealed class DbTests
         Assert.Equal(scripts.Distinct().Count(), scripts.Count);
         Assert.Contains(scripts, s => s.EndsWith("0001_entities.sql"));
         Assert.Contains(scripts, s => s.EndsWith("0002_entity_history.sql"));
-        // History (3), search index (3), counters (3), version counters (1).
-        Assert.Equal(10, raw.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entities'"));
+        // History (3), search index and vocabulary (3), counters (3), version counters (1), day counts (3).
+        Assert.Equal(13, raw.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entities'"));
     }
 }

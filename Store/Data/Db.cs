@@ -65,9 +65,9 @@ public sealed class Db : IDisposable, IAsyncDisposable
     static readonly object Done = new();
 
     /// <summary>
-    /// Sets up an open connection's SQLite handle once: the per-connection PRAGMAs and the <c>fold</c> and
-    /// <c>search_grams</c> functions. Every connection that writes entities needs both: the search index triggers
-    /// call them (sql/0007, sql/0010).
+    /// Sets up an open connection's SQLite handle once: the per-connection PRAGMAs and the <c>fold</c>,
+    /// <c>search_grams</c> and <c>search_runs</c> functions. Every connection that writes entities needs them: the
+    /// search index triggers call them (sql/0007, sql/0010, sql/0011).
     /// </summary>
     public static void Prepare(SqliteConnection connection)
     {
@@ -79,6 +79,8 @@ public sealed class Db : IDisposable, IAsyncDisposable
         if (rc != raw.SQLITE_OK) throw new SqliteException($"Registering fold() failed ({rc})", rc);
         rc = raw.sqlite3_create_function(handle, "search_grams", 3, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null, Grams);
         if (rc != raw.SQLITE_OK) throw new SqliteException($"Registering search_grams() failed ({rc})", rc);
+        rc = raw.sqlite3_create_function(handle, "search_runs", 2, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null, Runs);
+        if (rc != raw.SQLITE_OK) throw new SqliteException($"Registering search_runs() failed ({rc})", rc);
         using (var pragma = connection.CreateCommand())
         {
             // A 2xx answer must survive a power cut, writers wait instead of failing, parents must exist.
@@ -103,6 +105,13 @@ public sealed class Db : IDisposable, IAsyncDisposable
     {
         string? Text(sqlite3_value v) => raw.sqlite3_value_type(v) == raw.SQLITE_NULL ? null : raw.sqlite3_value_text(v).utf8_to_string();
         raw.sqlite3_result_text(ctx, SearchGrams.Of(Text(args[0]), Text(args[1]), raw.sqlite3_value_int64(args[2]) != 0));
+    }
+
+    /// <summary>search_runs(folded label, folded description): the vocabulary's entries of one entity (sql/0011), as a JSON array.</summary>
+    static void Runs(sqlite3_context ctx, object userData, sqlite3_value[] args)
+    {
+        string? Text(sqlite3_value v) => raw.sqlite3_value_type(v) == raw.SQLITE_NULL ? null : raw.sqlite3_value_text(v).utf8_to_string();
+        raw.sqlite3_result_text(ctx, SearchGrams.RunsJson(Text(args[0]), Text(args[1])));
     }
 
     /// <summary>Creates the database folder and switches the file to WAL (a persistent, per-file setting).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Store.Data;
@@ -22,6 +23,23 @@ public static class SearchGrams
     public static string Of(string? label, string? description, bool deleted)
     {
         var text = new StringBuilder();
+        foreach (var run in Runs(label, description))
+        {
+            text.Append(Gap);
+            foreach (var rune in run.EnumerateRunes()) text.Append(rune.ToString()).Append(Gap);
+        }
+        if (deleted) text.Append(Deleted);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The distinct runs of the folded label and description, in order of first appearance: the longest stretches
+    /// of characters a word can hold. A word (never holding white space or a marker) is in the text exactly when it
+    /// is inside one of them, which is what the vocabulary of sql/0011 rests on.
+    /// </summary>
+    public static List<string> Runs(string? label, string? description)
+    {
+        var runs = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var run = new StringBuilder();
         void Flush()
@@ -29,9 +47,7 @@ public static class SearchGrams
             if (run.Length == 0) return;
             var r = run.ToString();
             run.Clear();
-            if (!seen.Add(r)) return;
-            text.Append(Gap);
-            foreach (var rune in r.EnumerateRunes()) text.Append(rune.ToString()).Append(Gap);
+            if (seen.Add(r)) runs.Add(r);
         }
         foreach (var column in new[] { label, description })
         {
@@ -41,9 +57,33 @@ public static class SearchGrams
                 else Flush();
             Flush();
         }
-        if (deleted) text.Append(Deleted);
-        return text.ToString();
+        return runs;
     }
+
+    /// <summary>search_runs(): the runs as a JSON array of strings, for json_each in the triggers of sql/0011.</summary>
+    public static string RunsJson(string? label, string? description)
+    {
+        var json = new StringBuilder("[");
+        foreach (var run in Runs(label, description))
+        {
+            if (json.Length > 1) json.Append(',');
+            json.Append('"');
+            foreach (var c in run)
+                if (c is '"' or '\\') json.Append('\\').Append(c);
+                else if (c < ' ') json.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                else json.Append(c);
+            json.Append('"');
+        }
+        return json.Append(']').ToString();
+    }
+
+    /// <summary>
+    /// The token that stands for the vocabulary entry <paramref name="id"/> in entity_terms (sql/0011): U+0002 and
+    /// two characters of the private use planes, so that no window of three characters across two codes, or into
+    /// the soft-deleted marker, is a code. The SQL of sql/0011 writes the same: char(2, 983040 + (id >> 16), 983040 + (id &amp; 65535)).
+    /// </summary>
+    public static string TermCode(long id) =>
+        "\u0002" + char.ConvertFromUtf32(0xF0000 + (int)(id >> 16)) + char.ConvertFromUtf32(0xF0000 + (int)(id & 0xFFFF));
 
     /// <summary>The token of a folded word of one or two indexable characters.</summary>
     public static string Token(string word)

@@ -5,6 +5,7 @@ using DbUp.Engine.Output;
 using DbUp.Sqlite.Helpers;
 using Microsoft.Data.Sqlite;
 using Store.Data;
+using Store.Entities.List;
 using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.List;
@@ -52,7 +53,7 @@ public sealed class SearchEquivalenceTests
     public async Task Indexed_search_answers_what_the_folding_substring_rule_answers()
     {
         await using var temp = TempDb.Create(migrate: false);
-        MigrateBeforeTheIndex(temp);
+        MigrateBefore(temp, "0007");
         var random = new Random(20260218);
         using (var raw = temp.OpenRaw())
         {
@@ -78,6 +79,11 @@ public sealed class SearchEquivalenceTests
                     }, tx);
                 if (isCollection) collections.Add(id);
             }
+            // A fragment in more vocabulary entries than the vocabulary answers with tokens (sql/0011): "wide" is
+            // then a phrase of entity_search, "wide007" a token of entity_terms.
+            for (var i = 0; i < SearchTerms.MaxEntries + 20; i++)
+                raw.Execute("INSERT INTO entities (is_collection, label, description, added_date, updated_date, is_deleted) VALUES (1, @label, @description, 1, 1, @deleted)",
+                    new { label = $"Wide{i:D3}", description = random.Next(2) == 0 ? Text(random) : null, deleted = i % 5 == 0 }, tx);
             tx.Commit();
         }
 
@@ -126,6 +132,30 @@ public sealed class SearchEquivalenceTests
             if (expected.Count > 0) checkedAny++;
         }
         Assert.True(checkedAny > 100, $"only {checkedAny} queries had matches");
+
+        // The vocabulary holds each run of folded text with the number of entities holding it, after every change above.
+        var expectedTerms = rows.SelectMany(r => SearchGrams.Runs(r.Label?.ToLowerInvariant(), r.Description?.ToLowerInvariant()))
+            .GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+        await using (var db = await host.OpenDbAsync())
+        {
+            var terms = (await db.QueryAsync<(string Term, long N)>("SELECT term, n FROM search_terms")).ToDictionary(t => t.Term, t => t.N, StringComparer.Ordinal);
+            Assert.Equal(expectedTerms.OrderBy(t => t.Key, StringComparer.Ordinal), terms.OrderBy(t => t.Key, StringComparer.Ordinal));
+            await db.ExecuteAsync("INSERT INTO entity_terms (entity_terms, rank) VALUES ('integrity-check', 0)");
+            await db.ExecuteAsync("INSERT INTO search_terms_index (search_terms_index, rank) VALUES ('integrity-check', 0)");
+        }
+    }
+
+    [Fact]
+    public void Implied_words_are_left_out_and_the_rest_kept()
+    {
+        Assert.Equal(new[] { "beach" }, SearchWords.Parse("a beach").Indexed);
+        Assert.Empty(SearchWords.Parse("a beach").Short);
+        Assert.Equal(new[] { "beach", "sunset" }, SearchWords.Parse("Sunset be BEACH sun beach").Indexed.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "a\u0001b" }, SearchWords.Parse("a\u0001b b a").Scanned);
+        Assert.Empty(SearchWords.Parse("a\u0001b b a").Short);
+        // A lone surrogate is a replacement character to SQLite, never the half of an emoji.
+        var lone = SearchWords.Parse("\ud83d 😀");
+        Assert.Equal(new[] { "😀", "\ufffd" }, lone.Short.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -160,16 +190,18 @@ public sealed class SearchEquivalenceTests
         }
     }
 
-    /// <summary>Runs the scripts before the search index, so that the library exists when sql/0007 and sql/0010 build it.</summary>
-    static void MigrateBeforeTheIndex(TempDb temp)
+    /// <summary>Runs the scripts before <paramref name="script"/>, so that the library exists when the later ones build their indexes and counts.</summary>
+    internal static void MigrateBefore(TempDb temp, string script)
     {
         Db.Prepare(temp.Path);
         using var connection = new SqliteConnection(Db.ConnectionString(temp.Path));
         connection.Open();
+        // The later of the early scripts (sql/0007 on) call fold() and search_grams().
+        Db.Prepare(connection);
         using var shared = new SharedConnection(connection);
         var result = DeployChanges.To.SqliteDatabase(shared)
             .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly,
-                name => name.Contains(".sql.") && name.EndsWith(".sql") && string.CompareOrdinal(name[(name.IndexOf(".sql.") + 5)..], "0007") < 0)
+                name => name.Contains(".sql.") && name.EndsWith(".sql") && string.CompareOrdinal(name[(name.IndexOf(".sql.") + 5)..], script) < 0)
             .LogTo(new NoOpUpgradeLog())
             .Build()
             .PerformUpgrade();
@@ -203,7 +235,14 @@ public sealed class SearchEquivalenceTests
             words.Add(random.Next(2) == 0 ? text.Substring(start, length) : text.Substring(start, length).ToUpperInvariant());
         }
         words = words.Where(w => w.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length > 0).Distinct().ToList();
-        var queries = new List<string>(words) { "zzzz", "qq", " ", "beach  sunset", "\tbeach\n" };
+        var queries = new List<string>(words)
+        {
+            "zzzz", "qq", " ", "beach  sunset", "\tbeach\n",
+            // Words inside other words of the query (sql/0011 leaves them out: they are implied).
+            "a beach", "be beach", "BEACH beach", "beach beaches", "😀 😀beach", "ab a b", "b\u0001e b", "a\u0001b a", "x xy xyz",
+            "\u0002 \u0002\u0002\u0002", "é été", "ß straße", "s sunset sun", "beach zzzz", "a zzzz",
+            "wide", "WIDE0", "wide007", "wide007 wide", "wide007 beach", "wide beach", "wide00 wide01", "ide00", "wide1 a",
+        };
         for (var i = 0; i < 150; i++)
             queries.Add(string.Join(' ', Enumerable.Range(0, random.Next(2, 4)).Select(_ => words[random.Next(words.Count)])));
         return queries;

@@ -11,22 +11,31 @@ static class ListEntitiesSql
 {
     /// <summary>
     /// The page and its total. Filters always apply to the current row (e); with a version the page shows the history
-    /// row (v). A search starts from the index (s, rowid = id), so matches come in id order. The page's ids are found
-    /// first and only those rows are read: a deep page skips index entries, not rows.
+    /// row (v). A search starts from an index (s, rowid = id: entity_terms or entity_search), so matches come in id
+    /// order. The page's ids are found first and only those rows are read: a deep page skips index entries, not rows.
     /// </summary>
     public static async Task<(IReadOnlyList<Entity> Items, long Total)> PageAsync(IDbConnection db, ListEntitiesQuery q, int page, int pageSize)
     {
         if (db.Kind() == DbKind.Postgres) return await PostgresPageAsync(db, q, page, pageSize);
         var args = new DynamicParameters();
         var words = SearchWords.Parse(q.SearchQuery);
+        // Long words only: the vocabulary may answer with single tokens of entity_terms, or know there is no match.
+        var (index, match) = ("entity_search", words.UsesIndex ? words.MatchExpression(q.HidesDeleted) : null);
+        if (words.OnlyLong)
+        {
+            var (outcome, tokens) = await SearchTerms.LookUpAsync(db, words.Indexed, q.HidesDeleted);
+            if (outcome == SearchTerms.Outcome.NoMatch) return (Array.Empty<Entity>(), 0);
+            if (outcome == SearchTerms.Outcome.Tokens) (index, match) = ("entity_terms", tokens);
+        }
+
         // With a word for the index, the index also knows the soft-deleted (sql/0010).
         var (filters, countable, isCollection) = Filters(q, args, q.HidesDeleted && !words.UsesIndex, DbKind.Sqlite);
 
         var search = new StringBuilder();
-        if (words.UsesIndex)
+        if (match is not null)
         {
-            search.Append(" AND s.entity_search MATCH @match");
-            args.Add("match", words.MatchExpression(q.HidesDeleted));
+            search.Append($" AND s.{index} MATCH @match");
+            args.Add("match", match);
         }
         for (var i = 0; i < words.Scanned.Count; i++)
         {
@@ -38,7 +47,7 @@ static class ListEntitiesSql
 
         // Where the ids come from: the index, the folded copies (only words the index leaves out), or the entities.
         var (texts, id) = words.UsesIndex
-            ? (words.Scanned.Count > 0 ? "entity_search s JOIN entity_folded f ON f.id = s.rowid" : "entity_search s", "s.rowid")
+            ? (words.Scanned.Count > 0 ? $"{index} s JOIN entity_folded f ON f.id = s.rowid" : $"{index} s", "s.rowid")
             : words.IsEmpty ? ("", "e.id") : ("entity_folded f", "f.id");
         var from = texts.Length == 0 ? "FROM entities e" : $"FROM {texts} JOIN entities e ON e.id = {id}";
         if (q.Version is not null) from += " JOIN entity_versions v ON v.id = e.id AND v.version = @version";
@@ -59,12 +68,18 @@ static class ListEntitiesSql
             count = CounterSql(q, isCollection);
             args.Add("scope", q.ParentId ?? -1);
         }
+        else if (words.IsEmpty && q.Version is null && DayCounts.Sql(q, args) is { } byDays)
+            count = byDays;
         else if (words.IsEmpty && q.Version is not null && filters.Length == 0)
             count = "SELECT COALESCE((SELECT n FROM entity_version_counts WHERE version = @version), 0)";
         else if (!words.IsEmpty && filters.Length == 0 && q.Version is null)
             count = $"SELECT COUNT(*) FROM {texts} WHERE 1 = 1{search}";
         else
             count = $"SELECT COUNT(*) {from} {where}";
+
+        // A date range's page in id order starts at the first id its days can hold (sql/0012).
+        if (words.IsEmpty && q.Version is null && orderColumn == "e.id" && DayCounts.IdBound(q, args, direction == "DESC") is { } bound)
+            where += bound;
 
         string select;
         if (q.Version is not null)

@@ -7,6 +7,7 @@ namespace Store.Entities.List;
 /// the folded description. Words of three characters or more are phrases of the trigram index over the label and
 /// description; words of one or two are single tokens of its grams column (sql/0010); the rare word with a
 /// character the index leaves out (NUL, the grams column's markers) is checked with instr against the folded text.
+/// A query of long words only is first looked up in the vocabulary (<see cref="SearchTerms"/>, sql/0011).
 /// </summary>
 public sealed record SearchWords(IReadOnlyList<string> Indexed, IReadOnlyList<string> Short, IReadOnlyList<string> Scanned)
 {
@@ -15,21 +16,33 @@ public sealed record SearchWords(IReadOnlyList<string> Indexed, IReadOnlyList<st
     /// <summary>Whether the index answers some word, so that a MATCH expression exists to start from.</summary>
     public bool UsesIndex => Indexed.Count > 0 || Short.Count > 0;
 
+    /// <summary>Only words of three characters or more, each answerable from the vocabulary (sql/0011).</summary>
+    public bool OnlyLong => Indexed.Count > 0 && Short.Count == 0 && Scanned.Count == 0;
+
     public static SearchWords Parse(string? query)
     {
+        var words = new List<string>();
+        foreach (var word in (query ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            // As SQLite receives it: a lone surrogate reaches it as one replacement character, which is also how
+            // EnumerateRunes reads it, so the words compare below as the index compares them.
+            var folded = string.Concat(word.ToLowerInvariant().EnumerateRunes().Select(r => r.ToString()));
+            if (!words.Contains(folded)) words.Add(folded);
+        }
         var indexed = new List<string>();
         var shortWords = new List<string>();
         var scanned = new List<string>();
-        foreach (var word in (query ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var word in words)
         {
-            var folded = word.ToLowerInvariant();
-            // Trigrams are of Unicode characters (an emoji is one, two UTF-16 units); a lone surrogate reaches
-            // SQLite as one replacement character, which is how EnumerateRunes counts it too.
-            var runes = folded.EnumerateRunes().ToList();
-            if (!runes.All(SearchGrams.Indexable)) scanned.Add(folded);
-            else (runes.Count >= 3 ? indexed : shortWords).Add(folded);
+            // A word inside another word of the query is implied by it: where the longer one is, it is too
+            // ("a" in "a beach" asks nothing more than "beach", and would cost a look at most of the library).
+            if (words.Any(other => other.Length > word.Length && other.Contains(word, StringComparison.Ordinal))) continue;
+            // Trigrams are of Unicode characters (an emoji is one, two UTF-16 units).
+            var runes = word.EnumerateRunes().ToList();
+            if (!runes.All(SearchGrams.Indexable)) scanned.Add(word);
+            else (runes.Count >= 3 ? indexed : shortWords).Add(word);
         }
-        return new SearchWords(indexed.Distinct().ToList(), shortWords.Distinct().ToList(), scanned.Distinct().ToList());
+        return new SearchWords(indexed, shortWords, scanned);
     }
 
     /// <summary>
