@@ -24,6 +24,11 @@ public static class VerifyCommand
         if (args is ["-h" or "--help"]) { output.WriteLine(Usage); return 0; }
         var repair = args is ["--repair"];
         if (args.Length > 0 && !repair) { error.WriteLine($"store verify: unknown argument '{args[0]}'.\n" + Usage); return 2; }
+        if (settings.S3 is { } s3)
+        {
+            error.WriteLine($"store verify: with MEDIA_STORE=s3 the stored files are in the bucket {s3.Bucket}, not under {settings.MediaDir}; GET /system/audit judges the bucket against the rows.");
+            return 2;
+        }
         if (!File.Exists(settings.DatabasePath))
         {
             error.WriteLine($"store verify: there is no database at {settings.DatabasePath} (CL_SERVER_DIR, DATABASE_URL).");
