@@ -41,8 +41,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public string Locate(string key) => _options.Locate(key);
 
+    /// <summary>A listing under a prefix nothing is stored at: the bucket and the keys are checked, no page is cut short.</summary>
     public async Task CheckAsync(CancellationToken ct) =>
-        await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, MaxKeys = 1 }, ct);
+        await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = ".store-check/", MaxKeys = 1 }, ct);
 
     public async Task PutFileAsync(string key, string path, string contentType, CancellationToken ct)
     {
