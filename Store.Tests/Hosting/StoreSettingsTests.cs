@@ -150,4 +150,42 @@ public sealed class StoreSettingsTests
         var on = From(("MQTT_BROKER", " broker.lan "), ("MQTT_PORT", "1884"));
         Assert.Equal(("broker.lan", 1884), (on.MqttBroker, on.MqttPort));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("local")]
+    [InlineData("LOCAL")]
+    public void Media_store_is_the_folder_unless_s3_is_chosen(string? kind)
+    {
+        Assert.Null(From(("MEDIA_STORE", kind!), ("S3_BUCKET", "ignored")).S3);
+    }
+
+    [Fact]
+    public void Media_store_s3_takes_its_bucket_keys_endpoint_and_region()
+    {
+        var s3 = From(("MEDIA_STORE", "s3"), ("S3_ENDPOINT", "http://minio:9000"), ("S3_BUCKET", "photos"),
+            ("S3_ACCESS_KEY", "ak"), ("S3_SECRET_KEY", "very secret"), ("S3_REGION", "eu-central-1")).S3!;
+        Assert.Equal(("http://minio:9000", "photos", "ak", "very secret", "eu-central-1"), (s3.Endpoint, s3.Bucket, s3.AccessKey, s3.SecretKey, s3.Region));
+        Assert.Equal("s3://photos/store/2024/01/02/a.jpg", s3.Locate("store/2024/01/02/a.jpg"));
+        // Settings are logged whole: the keys never show.
+        Assert.DoesNotContain("very secret", From(("MEDIA_STORE", "s3"), ("S3_BUCKET", "b"), ("S3_ACCESS_KEY", "ak"), ("S3_SECRET_KEY", "very secret")).ToString());
+        var aws = From(("MEDIA_STORE", "s3"), ("S3_BUCKET", "b"), ("S3_ACCESS_KEY", "ak"), ("S3_SECRET_KEY", "sk")).S3!;
+        Assert.Equal((null, "us-east-1"), (aws.Endpoint, aws.Region));
+    }
+
+    [Theory]
+    [InlineData("MEDIA_STORE", "ftp", "MEDIA_STORE must be local or s3")]
+    [InlineData("S3_BUCKET", "", "S3_BUCKET")]
+    [InlineData("S3_SECRET_KEY", "", "S3_SECRET_KEY")]
+    [InlineData("S3_ENDPOINT", "minio:9000", "S3_ENDPOINT must be an http:// or https:// address")]
+    public void Media_store_s3_names_what_is_missing_or_wrong(string name, string value, string expected)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["MEDIA_STORE"] = "s3", ["S3_BUCKET"] = "b", ["S3_ACCESS_KEY"] = "ak", ["S3_SECRET_KEY"] = "sk", [name] = value,
+        };
+        var error = Assert.Throws<SettingsException>(() => From([.. env.Select(e => (Name: e.Key, Value: e.Value))]));
+        Assert.Contains(expected, error.Message);
+    }
 }

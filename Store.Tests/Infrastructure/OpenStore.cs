@@ -1,7 +1,9 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Store.Data;
+using Store.Storage;
 
 namespace Store.Tests.Infrastructure;
 
@@ -26,13 +28,73 @@ public static class OpenStore
         return connection;
     }
 
-    /// <summary>Every file under MEDIA_STORAGE_DIR/store, relative to MEDIA_STORAGE_DIR with '/' separators.</summary>
+    /// <summary>
+    /// Every stored file (under MEDIA_STORAGE_DIR/store, or the bucket's <c>store/</c> keys with MEDIA_STORE=s3),
+    /// relative to MEDIA_STORAGE_DIR with '/' separators.
+    /// </summary>
     public static IReadOnlyList<string> StoredFiles(this StoreHost host) => FilesUnder(host, "store");
 
-    /// <summary>Every file left in the upload temp folder (MEDIA_STORAGE_DIR/.tmp).</summary>
-    public static IReadOnlyList<string> TempFiles(this StoreHost host) => FilesUnder(host, ".tmp");
+    /// <summary>Every preview, as <see cref="StoredFiles"/> names files.</summary>
+    public static IReadOnlyList<string> StoredPreviews(this StoreHost host) => FilesUnder(host, "previews");
+
+    /// <summary>Every file left in the upload temp folder (MEDIA_STORAGE_DIR/.tmp, local with either store).</summary>
+    public static IReadOnlyList<string> TempFiles(this StoreHost host) => LocalFilesUnder(host, ".tmp");
+
+    static IObjectStore? Bucket(StoreHost host) => host.App.Services.GetRequiredService<MediaStorage>().Bucket;
+
+    /// <summary>Whether a stored file or preview is there, in the folder or the bucket.</summary>
+    public static bool HasStored(this StoreHost host, string relative) =>
+        Bucket(host) is { } bucket ? bucket.HeadAsync(relative, Ct).GetAwaiter().GetResult() is not null : File.Exists(host.MediaPath(relative));
+
+    public static async Task<byte[]> ReadStoredAsync(this StoreHost host, string relative)
+    {
+        if (Bucket(host) is not { } bucket) return await File.ReadAllBytesAsync(host.MediaPath(relative), Ct);
+        await using var body = await bucket.ReadAsync(relative, 0, (await bucket.HeadAsync(relative, Ct))!.Length - 1, Ct);
+        using var copy = new MemoryStream();
+        await body.CopyToAsync(copy, Ct);
+        return copy.ToArray();
+    }
+
+    /// <summary>Puts a file where the store keeps its files, behind the service's back (a stray file, an orphan).</summary>
+    public static async Task PlantStoredAsync(this StoreHost host, string relative, string content)
+    {
+        if (Bucket(host) is { } bucket)
+        {
+            await bucket.PutBytesAsync(relative, System.Text.Encoding.UTF8.GetBytes(content), "application/octet-stream", Ct);
+            return;
+        }
+        var path = host.MediaPath(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, content, Ct);
+    }
+
+    /// <summary>Removes a stored file behind the service's back (a lost file).</summary>
+    public static async Task RemoveStoredAsync(this StoreHost host, string relative)
+    {
+        if (Bucket(host) is { } bucket) await bucket.DeleteAsync([relative], Ct);
+        else File.Delete(host.MediaPath(relative));
+    }
+
+    /// <summary>Where the audit says a stored file is: its full path, or <c>s3://bucket/key</c>.</summary>
+    public static string StoredLocation(this StoreHost host, string relative) =>
+        Bucket(host) is { } bucket ? bucket.Locate(relative) : host.MediaPath(relative);
+
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     static IReadOnlyList<string> FilesUnder(StoreHost host, string folder)
+    {
+        if (Bucket(host) is not { } bucket) return LocalFilesUnder(host, folder);
+        return ListAsync(bucket, folder + "/").GetAwaiter().GetResult();
+    }
+
+    static async Task<IReadOnlyList<string>> ListAsync(IObjectStore bucket, string prefix)
+    {
+        var keys = new List<string>();
+        await foreach (var key in bucket.ListAsync(prefix, Ct)) keys.Add(key);
+        return keys.Order(StringComparer.Ordinal).ToList();
+    }
+
+    static IReadOnlyList<string> LocalFilesUnder(StoreHost host, string folder)
     {
         var root = Path.Combine(host.Settings.MediaDir, folder);
         if (!Directory.Exists(root)) return [];

@@ -47,6 +47,8 @@ public sealed class StoreHost : IAsyncDisposable
             // Request lines of hundreds of in-process services would drown the test output; the logging tests run real processes.
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         };
+        // STORE_TEST_STORAGE=s3: the same tests with stored files and previews in a fresh bucket of the run's s3rver.
+        if (S3Server.Selected) settings = settings with { S3 = await (await S3Server.GetAsync()).NewBucketAsync() };
         var made = settings.PostgresConnection;
         if (tweak is not null) settings = tweak(settings);
         // A restart keeps the database of the service before it.

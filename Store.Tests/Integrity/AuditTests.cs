@@ -8,6 +8,7 @@ using Store.Tests.Jobs;
 namespace Store.Tests.Integrity;
 
 /// <summary>GET /system/audit and POST /system/clear-orphans (contract section 8): a full scan, on request.</summary>
+[Trait("storage", "both")]
 public sealed class AuditTests : IAsyncLifetime
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -55,11 +56,13 @@ public sealed class AuditTests : IAsyncLifetime
         var entity = await _host.Client.CreateMediaAsync("kept");
         var job = await _host.CreateAsync("exif", JobKit.Form("in.txt", Forms.Text("job input")));
         var jobId = job.GetProperty("job_id").GetString()!;
-        var strayFile = Plant(media, "store", "2024", "01", "02", "deadbeef.png");
+        const string strayFile = "store/2024/01/02/deadbeef.png";
+        await _host.PlantStoredAsync(strayFile, "planted");
         var strayJob = Path.Combine(_host.Settings.JobsDir, Guid.NewGuid().ToString("D"));
         Plant(strayJob, "input", "x.txt");
         // A preview no entity's file names is an orphan too.
-        var strayPreview = Plant(media, "previews", "2024", "01", "02", "deadbeef-256.webp");
+        const string strayPreview = "previews/2024/01/02/deadbeef-256.webp";
+        await _host.PlantStoredAsync(strayPreview, "planted");
         // Not the store's to judge: the owner's own files (jobs reference them in place), temp files.
         var own = Plant(media, "photos", "mine.jpg");
         var temp = Plant(media, ".tmp", "upload-in-flight.part");
@@ -69,17 +72,17 @@ public sealed class AuditTests : IAsyncLifetime
             .ToDictionary(o => o.GetProperty("file_path").GetString()!, o => o.GetProperty("absolute_path").GetString()!);
         Assert.Equal(new Dictionary<string, string>
         {
-            ["store/2024/01/02/deadbeef.png"] = strayFile,
-            ["previews/2024/01/02/deadbeef-256.webp"] = strayPreview,
+            [strayFile] = _host.StoredLocation(strayFile),
+            [strayPreview] = _host.StoredLocation(strayPreview),
             [$"jobs/{Path.GetFileName(strayJob)}"] = strayJob,
         }, orphans);
 
         Assert.Equal(3, (await ClearAsync()).GetProperty("files_deleted").GetInt32());
-        Assert.False(File.Exists(strayFile));
-        Assert.False(File.Exists(strayPreview));
+        Assert.False(_host.HasStored(strayFile));
+        Assert.False(_host.HasStored(strayPreview));
         Assert.False(Directory.Exists(strayJob));
         Assert.True(File.Exists(own) && File.Exists(temp));
-        Assert.True(File.Exists(_host.MediaPath(entity.Str("file_path")!)));
+        Assert.True(_host.HasStored(entity.Str("file_path")!));
         Assert.True(Directory.Exists(Path.Combine(_host.Settings.JobsDir, jobId)));
         Assert.Empty(Paths(await AuditAsync(), "orphaned_files"));
     }
@@ -89,7 +92,7 @@ public sealed class AuditTests : IAsyncLifetime
     {
         var entity = await _host.Client.CreateMediaAsync("to lose");
         var job = await _host.CreateAsync("exif", JobKit.Form("in.txt", Forms.Text("job input")));
-        File.Delete(_host.MediaPath(entity.Str("file_path")!));
+        await _host.RemoveStoredAsync(entity.Str("file_path")!);
         var jobId = job.GetProperty("job_id").GetString()!;
         Directory.Delete(Path.Combine(_host.Settings.JobsDir, jobId), recursive: true);
 
@@ -98,7 +101,7 @@ public sealed class AuditTests : IAsyncLifetime
         var lostEntity = missing.Single(m => m.GetProperty("entity_id").ValueKind == JsonValueKind.Number);
         Assert.Equal(entity.Id(), lostEntity.GetProperty("entity_id").GetInt64());
         Assert.Equal(entity.Str("file_path"), lostEntity.Str("file_path"));
-        Assert.Equal(_host.MediaPath(entity.Str("file_path")!), lostEntity.Str("absolute_path"));
+        Assert.Equal(_host.StoredLocation(entity.Str("file_path")!), lostEntity.Str("absolute_path"));
         var lostInput = missing.Single(m => m.GetProperty("job_id").ValueKind == JsonValueKind.String);
         Assert.Equal(jobId, lostInput.Str("job_id"));
         Assert.Equal($"jobs/{jobId}/input/in.txt", lostInput.Str("file_path"));
@@ -109,20 +112,22 @@ public sealed class AuditTests : IAsyncLifetime
     [Fact]
     public async Task A_file_of_a_write_in_flight_is_no_orphan()
     {
-        var placing = Plant(_host.Settings.MediaDir, "store", "2024", "01", "02", "inflight.png");
+        const string placing = "store/2024/01/02/inflight.png";
+        await _host.PlantStoredAsync(placing, "planted");
         var jobFolder = Path.Combine(_host.Settings.JobsDir, Guid.NewGuid().ToString("D"));
         Plant(jobFolder, "input", "a.txt");
-        using (_host.App.Services.GetRequiredService<PendingFiles>().Record(placing, jobFolder))
+        using (_host.App.Services.GetRequiredService<PendingFiles>().Record(_host.StoredLocation(placing), jobFolder))
         {
             Assert.Empty(Paths(await AuditAsync(), "orphaned_files"));
             Assert.Equal(0, (await ClearAsync()).GetProperty("files_deleted").GetInt32());
-            Assert.True(File.Exists(placing));
+            Assert.True(_host.HasStored(placing));
         }
         Assert.Equal(2, Paths(await AuditAsync(), "orphaned_files").Count);
     }
 }
 
 /// <summary>Previews are owned by their entity's file: reported only when no entity's file names them.</summary>
+[Trait("storage", "both")]
 public sealed class PreviewAuditTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -135,19 +140,18 @@ public sealed class PreviewAuditTests
             Forms.Entity(false, "p", file: Media.TestMedia.Png(21, 400, 300), fileName: "p.png"), Ct), HttpStatusCode.Created);
         // The large preview too, made on request.
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync($"/entities/{photo.Id()}/preview?size=large", Ct)).StatusCode);
-        var previews = Directory.EnumerateFiles(Path.Combine(host.Settings.MediaDir, "previews"), "*", SearchOption.AllDirectories).ToList();
+        var previews = host.StoredPreviews();
         Assert.Equal(2, previews.Count);
         var clean = await host.Client.GetOkAsync("/system/audit");
         Assert.Empty(clean.GetProperty("orphaned_files").EnumerateArray());
 
-        var stray = Path.Combine(host.Settings.MediaDir, "previews", "2020", "01", "01", "gone-256.webp");
-        Directory.CreateDirectory(Path.GetDirectoryName(stray)!);
-        File.WriteAllText(stray, "left by an entity deleted long ago");
+        const string stray = "previews/2020/01/01/gone-256.webp";
+        await host.PlantStoredAsync(stray, "left by an entity deleted long ago");
         var audit = await host.Client.GetOkAsync("/system/audit");
         Assert.Equal(["previews/2020/01/01/gone-256.webp"],
             audit.GetProperty("orphaned_files").EnumerateArray().Select(o => o.GetProperty("file_path").GetString()));
         await Expect.StatusAsync(await host.Client.PostAsync("/system/clear-orphans", null, Ct), HttpStatusCode.OK);
-        Assert.False(File.Exists(stray));
-        Assert.All(previews, p => Assert.True(File.Exists(p), p));
+        Assert.False(host.HasStored(stray));
+        Assert.All(previews, p => Assert.True(host.HasStored(p), p));
     }
 }

@@ -6,6 +6,7 @@ namespace Store.Tests.Media;
 
 /// <summary>The content hash makes the same picture or video a duplicate however its bytes were written.</summary>
 [Trait("speed", "slow")]
+[Trait("storage", "both")]
 public sealed class DuplicateTests
 {
     static async Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> Create(StoreHost host, byte[] file, string label = "x")
@@ -33,7 +34,7 @@ public sealed class DuplicateTests
         Assert.Equal(first.GetProperty("id").GetInt64(), again.GetProperty("id").GetInt64());
         Assert.Equal("x", again.GetProperty("label").GetString());
         Assert.Equal(1, await CountAsync(host));
-        Assert.Single(Directory.GetFiles(host.MediaPath("store"), "*", SearchOption.AllDirectories));
+        Assert.Single(host.StoredFiles());
     }
 
     [Fact]
@@ -153,7 +154,7 @@ public sealed class DuplicateTests
         // The entity's own picture re-saved is not a conflict: it replaces the stored bytes.
         var own = await host.Client.PutAsync($"/entities/{a.GetProperty("id").GetInt64()}", Forms.Entity(false, "a", file: resavedA), ct);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        var stored = await File.ReadAllBytesAsync(host.MediaPath((await own.ReadJsonAsync()).GetProperty("file_path").GetString()!), ct);
+        var stored = await host.ReadStoredAsync((await own.ReadJsonAsync()).GetProperty("file_path").GetString()!);
         Assert.Equal(resavedA, stored);
     }
 }

@@ -32,7 +32,7 @@ public sealed class VipsDecodeTests(MediaHostFixture fixture) : IClassFixture<Me
         Assert.Equal(128, entity.Str("md5")!.Length);
         Assert.NotEqual(Convert.ToHexStringLower(SHA512.HashData(file)), entity.Str("md5"));
 
-        Assert.True(File.Exists(fixture.Host.PreviewFile(entity, 256)));
+        Assert.True(fixture.Host.HasStored(fixture.Host.PreviewFile(entity, 256)));
         Assert.Equal((256, 192), await Client.PreviewSizeAsync(entity.Id()));
         Assert.Equal((640, 480), await Client.PreviewSizeAsync(entity.Id(), "?size=large"));
 

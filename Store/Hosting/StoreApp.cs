@@ -44,8 +44,9 @@ public static class StoreApp
         builder.Services.AddSingleton(settings.Events);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Db>();
-        builder.Services.AddSingleton<MediaStorage>();
         builder.Services.AddSingleton<PendingFiles>();
+        builder.Services.AddSingleton(sp => new MediaStorage(settings.Storage, sp.GetRequiredService<PendingFiles>(),
+            settings.S3 is { } s3 ? Storage.S3.S3Setup.Open(s3) : null, sp.GetRequiredService<ILogger<MediaStorage>>()));
         builder.Services.AddSingleton<DiskSpace>();
         builder.Services.AddIntegrity();
         builder.Services.AddSingleton(settings.Media);
@@ -100,6 +101,9 @@ public static class StoreApp
         Directory.CreateDirectory(settings.ServerDir);
         if (!settings.NoMigrate) Migrator.Run(settings.Data);
         else if (settings.Data.Kind == DbKind.Sqlite) Db.Prepare(settings.DatabasePath);
+        // The recovery below may have objects to delete.
+        try { services.GetRequiredService<MediaStorage>().CheckBucket(); }
+        catch (BucketUnavailableException e) { throw new SettingsException(e.Message); }
         // Before the temporary folders are cleared: they may hold files a crash left set aside.
         var recovered = CrashRecovery.Run(services.GetRequiredService<Db>(), services.GetRequiredService<FileOwners>(), services.GetRequiredService<PendingFiles>());
         if (recovered.Restored + recovered.Removed > 0)

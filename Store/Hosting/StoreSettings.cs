@@ -42,12 +42,14 @@ public sealed record StoreSettings
     public bool MetricsEnabled { get; init; }
     /// <summary>UPLOAD_PREVIEWS=false: an upload skips its small preview and the background pass makes it once uploads are quiet.</summary>
     public bool UploadPreviews { get; init; } = true;
+    /// <summary>MEDIA_STORE=s3: stored files and previews live in this bucket; null keeps them in the media folder.</summary>
+    public S3Options? S3 { get; init; }
 
     public string JobsDir => Path.Combine(ServerDir, "jobs");
 
     // Each module takes its own options, made here: the modules know nothing of the host, its environment or its flags.
     public DbOptions Data => new(DatabasePath, PostgresConnection);
-    public StorageOptions Storage => new(ServerDir, MediaDir, DatabasePath, MinFreeBytes);
+    public StorageOptions Storage => new(ServerDir, MediaDir, DatabasePath, MinFreeBytes) { S3 = S3 };
     public AuthOptions Auth => new(PublicKeyPath, AuthDisabled, ReadAuthEnabled);
     public EventOptions Events => new(MqttBroker, MqttPort, Port, WorkerTtlSeconds);
     public MediaToolOptions Media => new() { PreviewAtUpload = UploadPreviews };
@@ -102,7 +104,23 @@ public sealed record StoreSettings
             LogJson = Format(env("LOG_FORMAT")),
             MetricsEnabled = Bool(env, "METRICS_ENABLED"),
             UploadPreviews = Bool(env, "UPLOAD_PREVIEWS", fallback: true),
+            S3 = MediaStore(env),
         };
+    }
+
+    /// <summary>MEDIA_STORE: <c>local</c> (the default) or <c>s3</c> with its bucket settings.</summary>
+    static S3Options? MediaStore(Func<string, string?> env)
+    {
+        var kind = env("MEDIA_STORE")?.Trim().ToLowerInvariant();
+        if (kind is null or "" or "local") return null;
+        if (kind != "s3") throw new SettingsException($"MEDIA_STORE must be local or s3, not '{env("MEDIA_STORE")}'.");
+        string Required(string name) => env(name) is { Length: > 0 } value ? value.Trim()
+            : throw new SettingsException($"MEDIA_STORE=s3 needs {name} (S3_BUCKET, S3_ACCESS_KEY and S3_SECRET_KEY; S3_ENDPOINT for a server other than AWS).");
+        var endpoint = env("S3_ENDPOINT") is { Length: > 0 } raw ? raw.Trim() : null;
+        if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            throw new SettingsException($"S3_ENDPOINT must be an http:// or https:// address, not '{endpoint}'.");
+        return new S3Options(endpoint, Required("S3_BUCKET"), Required("S3_ACCESS_KEY"), Required("S3_SECRET_KEY"),
+            env("S3_REGION") is { Length: > 0 } region ? region.Trim() : "us-east-1");
     }
 
     /// <summary>A host name or address; a URL is refused rather than half-read, since its port would compete with MQTT_PORT.</summary>

@@ -44,6 +44,9 @@ public sealed class StartupLines(
             log.LogInformation("Store listening on {Urls}", string.Join(", ", urls));
             log.LogInformation("Data folder {ServerDir}: database {Database}, media {Media}, jobs {Jobs}",
                 settings.ServerDir, settings.PostgresConnection is { } postgres ? PostgresUrl.Describe(postgres) : settings.DatabasePath, settings.MediaDir, settings.JobsDir);
+            if (settings.S3 is { } s3)
+                log.LogInformation("Stored files and previews: bucket {Bucket} at {Endpoint} (MEDIA_STORE=s3); uploads are inspected in {Temp} first",
+                    s3.Bucket, s3.Endpoint ?? $"AWS {s3.Region}", Path.Combine(settings.MediaDir, ".tmp"));
             log.LogInformation("Auth: {Auth}", Auth());
             log.LogInformation("Reads: {Reads}", await ReadsAsync());
             log.LogInformation("Built-in worker: {Worker}", settings.BuiltinWorker

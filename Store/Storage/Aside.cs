@@ -38,34 +38,43 @@ public static class Aside
             catch (DirectoryNotFoundException) { continue; }
             moved.Add((original, asideAt));
         }
-        return new PendingRemoval(root, moved);
+        return PendingRemoval.For(root, moved);
     }
 }
 
-/// <summary>What <see cref="Aside.Move"/> moved: purged once the rows are gone, put back if the commit fails.</summary>
-public sealed class PendingRemoval(string root, IReadOnlyList<(string Original, string AsideAt)> moved)
+/// <summary>
+/// Files on their way out with the rows that name them: purged once the commit is durable, put back when it fails or
+/// never comes. A folder's are set aside (<see cref="Aside.Move"/>); a bucket's are deleted after the commit
+/// (<see cref="MediaStorage.SetAside"/>).
+/// </summary>
+public sealed class PendingRemoval(Func<long> complete, Action undo)
 {
+    public static PendingRemoval For(string root, IReadOnlyList<(string Original, string AsideAt)> moved) =>
+        new(() => Purge(root, moved.Count), () =>
+        {
+            foreach (var (original, aside) in moved)
+            {
+                try
+                {
+                    if (Directory.Exists(aside)) Directory.Move(aside, original);
+                    else File.Move(aside, original, overwrite: false);
+                }
+                catch (IOException) { }
+            }
+            Purge(root, moved.Count);
+        });
+
     /// <summary>Removes what was set aside; answers the bytes it held.</summary>
-    public long Complete()
+    public long Complete() => complete();
+
+    public void Undo() => undo();
+
+    static long Purge(string root, int moved)
     {
-        var size = moved.Count == 0 ? 0 : DiskUsage.FolderSize(root);
+        var size = moved == 0 ? 0 : DiskUsage.FolderSize(root);
         try { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return size;
-    }
-
-    public void Undo()
-    {
-        foreach (var (original, aside) in moved)
-        {
-            try
-            {
-                if (Directory.Exists(aside)) Directory.Move(aside, original);
-                else File.Move(aside, original, overwrite: false);
-            }
-            catch (IOException) { }
-        }
-        Complete();
     }
 }

@@ -3,15 +3,25 @@ using Store.Media;
 namespace Store.Storage;
 
 /// <summary>
-/// The stored files under MEDIA_STORAGE_DIR: uploads land in a temporary folder on the same
-/// filesystem, are flushed to disk, then renamed to <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c>.
-/// A file's previews are named from its path (<see cref="PreviewPath"/>), so they are placed, set aside
-/// and deleted with it and no row has to name them.
+/// Where stored files and their previews live: under MEDIA_STORAGE_DIR (the default), or in a bucket
+/// (MEDIA_STORE=s3, <see cref="IObjectStore"/>) under keys that are the same relative paths. Uploads land in a
+/// temporary folder under MEDIA_STORAGE_DIR either way (the media tools read local files): in a folder they are
+/// flushed to disk and renamed to <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c>, to a bucket they are streamed.
+/// A file's previews are named from its path (<see cref="PreviewPath"/>), so they are placed, set aside and deleted
+/// with it and no row has to name them.
 /// </summary>
-public sealed class MediaStorage(StorageOptions options)
+public sealed class MediaStorage(StorageOptions options, PendingFiles pending, IObjectStore? bucket, ILogger<MediaStorage>? log)
 {
+    readonly KeyGate _removing = new();
+
+    /// <summary>The local store, as the tools and tests make it.</summary>
+    public MediaStorage(StorageOptions options) : this(options, new PendingFiles(options), null, null) { }
+
     public string Root { get; } = options.MediaDir;
     public string TempDir => Path.Combine(Root, ".tmp");
+
+    /// <summary>The bucket when MEDIA_STORE=s3, else null (the folder).</summary>
+    public IObjectStore? Bucket => bucket;
 
     public static string RelativePathFor(DateTimeOffset uploadedAt, string hash, string extension)
     {
@@ -19,7 +29,11 @@ public sealed class MediaStorage(StorageOptions options)
         return $"store/{uploadedAt.UtcDateTime:yyyy}/{uploadedAt.UtcDateTime:MM}/{uploadedAt.UtcDateTime:dd}/{name}";
     }
 
+    /// <summary>The path of a stored file in the local folder (the local store only).</summary>
     public string FullPath(string relativePath) => Path.Combine(Root, relativePath);
+
+    /// <summary>What the pending journal and the audit call a stored file: its full path, or <c>s3://bucket/key</c>.</summary>
+    public string Locate(string relativePath) => bucket is null ? FullPath(relativePath) : bucket.Locate(relativePath);
 
     /// <summary>
     /// <c>store/2024/05/01/&lt;hash&gt;.jpg</c> has its previews at <c>previews/2024/05/01/&lt;hash&gt;-256.webp</c> and
@@ -37,20 +51,27 @@ public sealed class MediaStorage(StorageOptions options)
     public static IEnumerable<string> WithPreviews(string relativeFilePath) =>
         [relativeFilePath, PreviewPath(relativeFilePath, PreviewSize.Small), PreviewPath(relativeFilePath, PreviewSize.Large)];
 
-    /// <summary>Writes the previews of a stored file, each flushed and renamed into place like the file.</summary>
-    public void PlacePreviews(string relativeFilePath, PreviewSet previews)
+    /// <summary>Writes the previews of a stored file, each placed whole (flushed and renamed, or put) like the file.</summary>
+    public async Task PlacePreviewsAsync(string relativeFilePath, PreviewSet previews, CancellationToken ct)
     {
-        PlacePreview(relativeFilePath, PreviewSize.Small, previews.Small);
-        if (previews.Large is { } large) PlacePreview(relativeFilePath, PreviewSize.Large, large);
+        await PlacePreviewAsync(relativeFilePath, PreviewSize.Small, previews.Small, ct);
+        if (previews.Large is { } large) await PlacePreviewAsync(relativeFilePath, PreviewSize.Large, large, ct);
     }
 
-    public void PlacePreview(string relativeFilePath, PreviewSize size, byte[] webp)
+    public async Task PlacePreviewAsync(string relativeFilePath, PreviewSize size, byte[] webp, CancellationToken ct)
     {
+        var target = PreviewPath(relativeFilePath, size);
+        if (bucket is not null)
+        {
+            await _removing.WaitAsync(target, ct);
+            await bucket.PutBytesAsync(target, webp, "image/webp", ct);
+            return;
+        }
         var temp = Path.Combine(TempDir, $"preview-{Guid.NewGuid():N}");
         try
         {
-            File.WriteAllBytes(temp, webp);
-            Durability.Place(temp, FullPath(PreviewPath(relativeFilePath, size)), overwrite: true);
+            await File.WriteAllBytesAsync(temp, webp, ct);
+            Durability.Place(temp, FullPath(target), overwrite: true);
         }
         catch
         {
@@ -67,7 +88,18 @@ public sealed class MediaStorage(StorageOptions options)
         Directory.CreateDirectory(TempDir);
     }
 
-    /// <summary>Moves the temporary file into place, durably (see <see cref="Durability.Place"/>); returns the full path.</summary>
+    /// <summary>With a bucket, at start: throws <see cref="BucketUnavailableException"/> unless it answers.</summary>
+    public void CheckBucket()
+    {
+        if (bucket is null) return;
+        try { bucket.CheckAsync(CancellationToken.None).GetAwaiter().GetResult(); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new BucketUnavailableException($"the bucket {bucket.Base} does not answer (MEDIA_STORE=s3, S3_ENDPOINT, S3_BUCKET, the keys): {e.Message}", e);
+        }
+    }
+
+    /// <summary>Moves the temporary file into place in the folder, durably (see <see cref="Durability.Place"/>); returns the full path.</summary>
     public string Place(string tempPath, string relativePath)
     {
         var target = FullPath(relativePath);
@@ -75,18 +107,117 @@ public sealed class MediaStorage(StorageOptions options)
         return target;
     }
 
+    /// <summary>
+    /// Stores the temporary file at <paramref name="relativePath"/>: renamed into the folder, or streamed to the bucket
+    /// (the temporary file then stays for its owner to delete).
+    /// </summary>
+    public async Task PlaceAsync(string tempPath, string relativePath, string contentType, CancellationToken ct)
+    {
+        if (bucket is null)
+        {
+            Place(tempPath, relativePath);
+            return;
+        }
+        await _removing.WaitAsync(relativePath, ct);
+        await bucket.PutFileAsync(relativePath, tempPath, contentType, ct);
+    }
+
     /// <summary>Deletes a stored file and its previews.</summary>
     public void Delete(string? relativePath)
     {
         if (string.IsNullOrEmpty(relativePath)) return;
+        if (bucket is not null)
+        {
+            // Called when a write is undone: an object left here is reported by the audit, never named by a row.
+            try { bucket.DeleteAsync(WithPreviews(relativePath), CancellationToken.None).GetAwaiter().GetResult(); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                log?.LogWarning("Deleting {Key} of a write that did not commit failed: {Reason}", relativePath, e.Message);
+            }
+            return;
+        }
         foreach (var path in WithPreviews(relativePath)) FileCleanup.TryDelete(FullPath(path));
     }
 
+    /// <summary>The size and time of a stored file or preview, or null when it is not there.</summary>
+    public async Task<ObjectInfo?> StatAsync(string relativePath, CancellationToken ct)
+    {
+        if (bucket is not null) return await bucket.HeadAsync(relativePath, ct);
+        var file = new FileInfo(FullPath(relativePath));
+        return file.Exists ? new ObjectInfo(file.Length, file.LastWriteTimeUtc) : null;
+    }
+
+    public async Task<bool> ExistsAsync(string relativePath, CancellationToken ct) => await StatAsync(relativePath, ct) is not null;
+
     /// <summary>
-    /// Moves stored files (and their previews) aside while the caller still holds the database's write lock. No upload can
-    /// place a file before that lock is released, so the same content uploaded again right after the
-    /// commit lands on the original path and is never mistaken for the file being removed.
+    /// A stored file as a local file the media tools can read: the file itself in the folder, a temporary copy of the
+    /// object with a bucket (removed on dispose); null when it is not there.
     /// </summary>
-    public PendingRemoval SetAside(IEnumerable<string?> relativePaths) =>
-        Aside.Move(Root, TempDir, relativePaths.Where(p => !string.IsNullOrEmpty(p)).SelectMany(p => WithPreviews(p!)));
+    public async Task<LocalCopy?> LocalCopyAsync(string relativePath, CancellationToken ct)
+    {
+        if (bucket is null)
+        {
+            var path = FullPath(relativePath);
+            return File.Exists(path) ? new LocalCopy(path, temporary: false) : null;
+        }
+        var temp = Path.Combine(TempDir, $"fetch-{Guid.NewGuid():N}{Path.GetExtension(relativePath)}");
+        try
+        {
+            if (await bucket.DownloadAsync(relativePath, temp, ct)) return new LocalCopy(temp, temporary: true);
+            FileCleanup.TryDelete(temp);
+            return null;
+        }
+        catch
+        {
+            FileCleanup.TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes stored files (and their previews) out of the store while the caller still holds the database's write lock.
+    /// In the folder they are moved aside: no upload can place a file before that lock is released, so the same content
+    /// uploaded again right after the commit lands on the original path and is never mistaken for the file being
+    /// removed. In a bucket nothing is touched before the commit: the keys are journaled (a crash before the delete
+    /// leaves them for the next start to judge), then deleted after it while a put of the same key waits.
+    /// </summary>
+    public PendingRemoval SetAside(IEnumerable<string?> relativePaths)
+    {
+        var paths = relativePaths.Where(p => !string.IsNullOrEmpty(p)).SelectMany(p => WithPreviews(p!));
+        if (bucket is null) return Aside.Move(Root, TempDir, paths);
+        var keys = paths.Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count == 0) return new PendingRemoval(() => 0, () => { });
+        var entry = pending.Record(keys.Select(bucket.Locate));
+        _removing.Close(keys);
+        return new PendingRemoval(() =>
+        {
+            try
+            {
+                bucket.DeleteAsync(keys, CancellationToken.None).GetAwaiter().GetResult();
+                entry.Dispose();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The rows are gone; the journal entry stays, so the next start deletes what no row names.
+                log?.LogWarning("Deleting {Count} objects of removed entities failed, left for the next start: {Reason}", keys.Count, e.Message);
+            }
+            finally { _removing.Open(keys); }
+            return 0;
+        }, () =>
+        {
+            entry.Dispose();
+            _removing.Open(keys);
+        });
+    }
+}
+
+/// <summary>A local file to read a stored file from; a temporary copy goes on dispose.</summary>
+public sealed class LocalCopy(string path, bool temporary) : IDisposable
+{
+    public string Path { get; } = path;
+
+    public void Dispose()
+    {
+        if (temporary) FileCleanup.TryDelete(Path);
+    }
 }

@@ -4,6 +4,7 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Create;
 
+[Trait("storage", "both")]
 public sealed class CreateEntityTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -56,7 +57,7 @@ public sealed class CreateEntityTests
         var name = string.IsNullOrEmpty(extension) ? md5 : $"{md5}.{extension}";
         var expected = new[] { day, dayAfter }.Select(d => $"store/{d:yyyy}/{d:MM}/{d:dd}/{name}");
         Assert.Contains(body.Str("file_path"), expected);
-        Assert.Equal(content, await File.ReadAllBytesAsync(host.MediaPath(body.Str("file_path")!), Ct));
+        Assert.Equal(content, await host.ReadStoredAsync(body.Str("file_path")!));
         Assert.Equal([body.Str("file_path")!], host.StoredFiles());
         Assert.Empty(host.TempFiles());
     }

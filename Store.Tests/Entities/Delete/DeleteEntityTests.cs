@@ -4,6 +4,7 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Delete;
 
+[Trait("storage", "both")]
 public sealed class DeleteEntityTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

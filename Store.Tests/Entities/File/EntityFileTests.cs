@@ -8,6 +8,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Entities.FileDelivery;
 
 /// <summary>GET /entities/{id}/file streams the stored bytes with HTTP caching and ranges.</summary>
+[Trait("storage", "both")]
 public sealed class EntityFileTests(MediaHostFixture fixture) : IClassFixture<MediaHostFixture>
 {
     StoreHost Host => fixture.Host;

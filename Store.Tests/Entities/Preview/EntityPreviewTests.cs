@@ -9,6 +9,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Entities.Preview;
 
 /// <summary>GET /entities/{id}/preview: WebP, 256 px or 1440 px on the long edge, cached by ETag, with the read rules of GET /entities/{id}.</summary>
+[Trait("storage", "both")]
 public sealed class EntityPreviewTests(MediaHostFixture fixture) : IClassFixture<MediaHostFixture>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -19,12 +20,12 @@ public sealed class EntityPreviewTests(MediaHostFixture fixture) : IClassFixture
     {
         var entity = await Client.UploadAsync(TestMedia.Jpeg(1, 2000, 1000));
         // The small preview was written by the upload itself, from the pixels it decoded for the hash.
-        Assert.True(File.Exists(fixture.Host.PreviewFile(entity, 256)));
+        Assert.True(fixture.Host.HasStored(fixture.Host.PreviewFile(entity, 256)));
 
         Assert.Equal((256, 128), await Client.PreviewSizeAsync(entity.Id()));
         Assert.Equal((256, 128), await Client.PreviewSizeAsync(entity.Id(), "?size=small"));
         Assert.Equal((1440, 720), await Client.PreviewSizeAsync(entity.Id(), "?size=large"));
-        Assert.True(File.Exists(fixture.Host.PreviewFile(entity, 1440)));
+        Assert.True(fixture.Host.HasStored(fixture.Host.PreviewFile(entity, 1440)));
         Assert.Equal((1440, 720), await Client.PreviewSizeAsync(entity.Id(), "?size=LARGE&force=1"));
     }
 

@@ -7,6 +7,7 @@ namespace Store.Tests.Entities.Preview;
 
 /// <summary>The background pass fills in missing previews once uploads are quiet, and starts over after a restart.</summary>
 [Trait("speed", "slow")]
+[Trait("storage", "both")]
 public sealed class PreviewBackfillTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -23,10 +24,12 @@ public sealed class PreviewBackfillTests
         var heic = await first.Client.UploadAsync(await TestMedia.HeifAsync(TestMedia.Png(72, 500, 1000)), "old heic");
         var video = await first.Client.UploadAsync(await TestMedia.VideoAsync(73, "mp4"), "old video");
         var settings = first.Settings;
+        // Its backfill is off, so nothing makes them again before the restart.
+        Assert.NotEmpty(first.StoredPreviews());
+        foreach (var preview in first.StoredPreviews()) await first.RemoveStoredAsync(preview);
         await first.App.StopAsync(Ct);
         await first.App.DisposeAsync();
         first.Client.Dispose();
-        Directory.Delete(first.MediaPath("previews"), recursive: true);
 
         await using var second = await StoreHost.StartAsync(_ => settings, Quick(backfill: true));
         string[] expected =
@@ -35,7 +38,7 @@ public sealed class PreviewBackfillTests
             second.PreviewFile(heic, 256), second.PreviewFile(heic, 1440),
             second.PreviewFile(video, 256), second.PreviewFile(video, 1440),
         ];
-        await Eventually(() => expected.All(File.Exists), "the backfill made every preview");
+        await Eventually(() => expected.All(second.HasStored), "the backfill made every preview");
         Assert.Equal((256, 128), await second.Client.PreviewSizeAsync(photo.Id()));
         Assert.Equal((500, 1000), await second.Client.PreviewSizeAsync(heic.Id(), "?size=large"));
     }
@@ -45,8 +48,8 @@ public sealed class PreviewBackfillTests
     {
         await using var host = await StoreHost.StartAsync(configure: Quick(backfill: true));
         var photo = await host.Client.UploadAsync(TestMedia.Jpeg(74, 2000, 1500), "new photo");
-        await Eventually(() => File.Exists(host.PreviewFile(photo, 1440)), "the large preview was made");
-        using var large = SixLabors.ImageSharp.Image.Load(host.PreviewFile(photo, 1440));
+        await Eventually(() => host.HasStored(host.PreviewFile(photo, 1440)), "the large preview was made");
+        using var large = SixLabors.ImageSharp.Image.Load(await host.ReadStoredAsync(host.PreviewFile(photo, 1440)));
         Assert.Equal((1440, 1080), (large.Width, large.Height));
     }
 

@@ -38,18 +38,15 @@ public static class PreviewKit
         return (image.Width, image.Height);
     }
 
-    /// <summary>Every preview file on disk under the media folder.</summary>
-    public static string[] PreviewFiles(this StoreHost host)
-    {
-        var root = host.MediaPath("previews");
-        return Directory.Exists(root) ? Directory.GetFiles(root, "*", SearchOption.AllDirectories).Order().ToArray() : [];
-    }
+    /// <summary>Every preview the store holds (in the media folder or the bucket), relative to the media folder.</summary>
+    public static string[] PreviewFiles(this StoreHost host) => [.. host.StoredPreviews()];
 
+    /// <summary>Where an entity's preview is kept, relative to the media folder (its key in a bucket).</summary>
     public static string PreviewFile(this StoreHost host, JsonElement entity, int size)
     {
         var path = entity.Str("file_path")!;
         var stem = Path.GetFileNameWithoutExtension(path);
-        return host.MediaPath(Path.Combine("previews", Path.GetDirectoryName(path["store/".Length..])!, $"{stem}-{size}.webp"));
+        return $"previews/{Path.GetDirectoryName(path["store/".Length..])!}/{stem}-{size}.webp";
     }
 
     /// <summary>Whether a pixel is mostly red (the marker the orientation tests place in one corner).</summary>

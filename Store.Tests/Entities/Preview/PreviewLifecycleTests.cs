@@ -8,6 +8,7 @@ using Store.Tests.Media;
 namespace Store.Tests.Entities.Preview;
 
 /// <summary>A preview lives and dies with its entity's file: removed with it, replaced by PUT, never left by a failed request.</summary>
+[Trait("storage", "both")]
 public sealed class PreviewLifecycleTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -88,7 +89,7 @@ public sealed class PreviewLifecycleTests
     {
         await using var host = await StartAsync();
         var entity = await host.Client.UploadAsync(TestMedia.Jpeg(11, 900, 300));
-        File.Delete(host.PreviewFile(entity, 256));
+        await host.RemoveStoredAsync(host.PreviewFile(entity, 256));
         Assert.Empty(host.PreviewFiles());
 
         Assert.Equal((256, 85), await host.Client.PreviewSizeAsync(entity.Id()));

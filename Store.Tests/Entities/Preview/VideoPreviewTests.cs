@@ -6,6 +6,7 @@ namespace Store.Tests.Entities.Preview;
 
 /// <summary>A video's preview is its frame at 10% of the duration, made at upload by ffmpeg, in both sizes.</summary>
 [Trait("speed", "slow")]
+[Trait("storage", "both")]
 public sealed class VideoPreviewTests(MediaHostFixture fixture) : IClassFixture<MediaHostFixture>
 {
     public static TheoryData<string, string> Containers => new()
@@ -23,8 +24,8 @@ public sealed class VideoPreviewTests(MediaHostFixture fixture) : IClassFixture<
             $"-f lavfi -i testsrc2=size=320x180:rate=10,hue=h={extension[1] * 7 % 360} -t 2 {codec}", extension);
         var entity = await fixture.Host.Client.UploadAsync(video, extension);
         Assert.Equal("video", entity.Str("type"));
-        Assert.True(File.Exists(fixture.Host.PreviewFile(entity, 256)));
-        Assert.True(File.Exists(fixture.Host.PreviewFile(entity, 1440)));
+        Assert.True(fixture.Host.HasStored(fixture.Host.PreviewFile(entity, 256)));
+        Assert.True(fixture.Host.HasStored(fixture.Host.PreviewFile(entity, 1440)));
 
         Assert.Equal((256, 144), await fixture.Host.Client.PreviewSizeAsync(entity.Id()));
         Assert.Equal((320, 180), await fixture.Host.Client.PreviewSizeAsync(entity.Id(), "?size=large"));
@@ -57,8 +58,8 @@ public sealed class VideoPreviewTests(MediaHostFixture fixture) : IClassFixture<
     {
         var video = await TestMedia.VideoAsync(29, "mp4");
         var entity = await fixture.Host.Client.UploadAsync(video, "lost");
-        File.Delete(fixture.Host.PreviewFile(entity, 256));
-        File.Delete(fixture.Host.PreviewFile(entity, 1440));
+        await fixture.Host.RemoveStoredAsync(fixture.Host.PreviewFile(entity, 256));
+        await fixture.Host.RemoveStoredAsync(fixture.Host.PreviewFile(entity, 1440));
         Assert.Equal((160, 120), await fixture.Host.Client.PreviewSizeAsync(entity.Id(), "?size=large"));
         Assert.Equal(HttpStatusCode.OK, (await fixture.Host.Client.PreviewAsync(entity.Id())).StatusCode);
     }

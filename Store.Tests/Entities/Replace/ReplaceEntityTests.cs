@@ -3,6 +3,7 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Replace;
 
+[Trait("storage", "both")]
 public sealed class ReplaceEntityTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -96,7 +97,7 @@ public sealed class ReplaceEntityTests
         Assert.Equal(newContent.Length, body.GetProperty("file_size").GetInt64());
         Assert.EndsWith(string.IsNullOrEmpty(body.Str("extension")) ? body.Str("md5")! : $"{body.Str("md5")}.{body.Str("extension")}", body.Str("file_path"));
         Assert.Equal([body.Str("file_path")!], host.StoredFiles());
-        Assert.Equal(newContent, await File.ReadAllBytesAsync(host.MediaPath(body.Str("file_path")!), Ct));
+        Assert.Equal(newContent, await host.ReadStoredAsync(body.Str("file_path")!));
         Assert.Empty(host.TempFiles());
         Assert.Empty((await host.Client.GetOkAsync($"/entities?md5={media.Str("md5")}")).Ids());
     }

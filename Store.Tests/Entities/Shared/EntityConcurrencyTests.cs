@@ -4,6 +4,7 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Shared;
 
+[Trait("storage", "both")]
 public sealed class EntityConcurrencyTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -64,7 +64,7 @@ public static class CreateEntityEndpoint
 
         if (info is not null)
         {
-            var placed = files.Store(context, input.Image!, info);
+            var placed = await files.StoreAsync(context, input.Image!, info, ct);
             unit.RemoveOnRollback(() => files.Remove(placed));
             entity = entity.WithMedia(info, now, placed, input.Image!.Md5);
         }

@@ -46,20 +46,21 @@ public static class EntityFileEndpoint
             .RequireAccess(Access.EntityRead)
             .ExcludeFromDescription();
 
-    public static Task<Results<PhysicalFileHttpResult, NotFound<ErrorBody>, BadRequest<ErrorBody>>> HandleMedia(
+    public static Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound<ErrorBody>, BadRequest<ErrorBody>>> HandleMedia(
         long entity_id, bool? download, HttpContext context, Db db, MediaStorage storage, CancellationToken ct) =>
         Serve(entity_id, download, collectionIsBadRequest: true, context, db, storage, ct);
 
-    public static async Task<Results<PhysicalFileHttpResult, NotFound<ErrorBody>>> Handle(
+    public static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound<ErrorBody>>> Handle(
         long entity_id, bool? download, HttpContext context, Db db, MediaStorage storage, CancellationToken ct) =>
         await Serve(entity_id, download, collectionIsBadRequest: false, context, db, storage, ct) switch
         {
             { Result: PhysicalFileHttpResult file } => file,
+            { Result: FileStreamHttpResult stream } => stream,
             { Result: NotFound<ErrorBody> notFound } => notFound,
             var other => throw new InvalidOperationException($"/file never answers {other.Result}"),
         };
 
-    static async Task<Results<PhysicalFileHttpResult, NotFound<ErrorBody>, BadRequest<ErrorBody>>> Serve(
+    static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound<ErrorBody>, BadRequest<ErrorBody>>> Serve(
         long entity_id, bool? download, bool collectionIsBadRequest, HttpContext context, Db db, MediaStorage storage, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -68,18 +69,39 @@ public static class EntityFileEndpoint
         if (stored.IsCollection && collectionIsBadRequest) return TypedResults.BadRequest(new ErrorBody("Entity is a collection"));
         if (string.IsNullOrEmpty(stored.FilePath)) return Errors.NotFound("Entity has no file");
 
+        if (storage.Bucket is { } bucket) return await FromBucketAsync(bucket, stored, download, context, ct);
         var file = new FileInfo(storage.FullPath(stored.FilePath));
         if (!file.Exists) return Errors.NotFound("File not found");
 
-        var disposition = new ContentDispositionHeaderValue(download == true ? "attachment" : "inline");
-        disposition.SetHttpFileName(DownloadName(stored));
-        context.Response.Headers.ContentDisposition = disposition.ToString();
-
+        SetDisposition(context, stored, download);
         // The content hash alone is not enough: a re-saved picture keeps its pixel hash but not its bytes.
-        var tag = new EntityTagHeaderValue($"\"{Prefix(stored.Md5)}-{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
+        var tag = Tag(stored, file.Length, file.LastWriteTimeUtc.Ticks);
         return TypedResults.PhysicalFile(file.FullName, stored.MimeType ?? "application/octet-stream",
             lastModified: file.LastWriteTimeUtc, entityTag: tag, enableRangeProcessing: true);
     }
+
+    /// <summary>
+    /// The same answer from a bucket: ASP.NET's own file result over a seekable stream of the object, so Range, 206,
+    /// 416, 304 and HEAD follow the very rules they follow for a local file; only the bytes asked for are fetched.
+    /// </summary>
+    static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound<ErrorBody>, BadRequest<ErrorBody>>> FromBucketAsync(
+        IObjectStore bucket, StoredFile stored, bool? download, HttpContext context, CancellationToken ct)
+    {
+        var info = await bucket.HeadAsync(stored.FilePath!, ct);
+        if (info is null) return Errors.NotFound("File not found");
+        SetDisposition(context, stored, download);
+        return TypedResults.Stream(new ObjectReadStream(bucket, stored.FilePath!, info.Length), stored.MimeType ?? "application/octet-stream",
+            lastModified: info.LastModified, entityTag: Tag(stored, info.Length, info.LastModified.UtcTicks), enableRangeProcessing: true);
+    }
+
+    static void SetDisposition(HttpContext context, StoredFile stored, bool? download)
+    {
+        var disposition = new ContentDispositionHeaderValue(download == true ? "attachment" : "inline");
+        disposition.SetHttpFileName(DownloadName(stored));
+        context.Response.Headers.ContentDisposition = disposition.ToString();
+    }
+
+    static EntityTagHeaderValue Tag(StoredFile stored, long length, long ticks) => new($"\"{Prefix(stored.Md5)}-{length:x}-{ticks:x}\"");
 
     static string Prefix(string? hash) => string.IsNullOrEmpty(hash) ? "0" : hash[..Math.Min(32, hash.Length)];
 

@@ -56,8 +56,13 @@ public sealed class FileMd5Backfill(Db db, MediaStorage storage, ILogger<FileMd5
     async Task<bool> FillAsync(Pending pending, CancellationToken ct)
     {
         string md5;
-        try { md5 = await FileHash.Md5Async(storage.FullPath(pending.FilePath), ct); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        try
+        {
+            // In a bucket the object is fetched to a temporary file first.
+            using var local = await storage.LocalCopyAsync(pending.FilePath, ct) ?? throw new FileNotFoundException("no such stored file");
+            md5 = await FileHash.Md5Async(local.Path, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException || storage.Bucket is not null && e is not OperationCanceledException)
         {
             // A missing file is the integrity audit's business; lookups by MD5 just do not find this entity.
             log.LogWarning("Cannot read {Path} of entity {Id} for its MD5: {Problem}", pending.FilePath, pending.Id, e.Message);

@@ -6,6 +6,7 @@ using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
 using Store.Media;
+using Store.Storage;
 
 namespace Store.Entities.Preview;
 
@@ -27,8 +28,8 @@ public static class EntityPreviewEndpoint
             .ExcludeFromDescription();
     }
 
-    public static async Task<Results<PhysicalFileHttpResult, BadRequest<ErrorBody>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
-        long entity_id, string? size, string? force, HttpContext context, Db db, EntityPreviews previews, CancellationToken ct)
+    public static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, BadRequest<ErrorBody>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(
+        long entity_id, string? size, string? force, HttpContext context, Db db, EntityPreviews previews, MediaStorage storage, CancellationToken ct)
     {
         var query = new EntityPreviewQuery(size);
         var validation = new EntityPreviewValidator().Validate(query);
@@ -44,26 +45,49 @@ public static class EntityPreviewEndpoint
             return Errors.NotFound("No preview for this entity");
 
         var target = new PreviewTarget(row.Id, row.FilePath, row.Type!, row.MimeType!);
+        if (storage.Bucket is { } bucket) return await FromBucketAsync(bucket, previews, target, row, query.PreviewSize, context, ct);
         var file = new FileInfo(previews.FullPath(target, query.PreviewSize));
         if (!file.Exists)
         {
-            try
-            {
-                if (!await previews.EnsureAsync(target, ct)) return Errors.NotFound("No preview for this entity");
-            }
-            catch (MediaToolException e)
-            {
-                throw new ClientError(StatusCodes.Status503ServiceUnavailable, "The preview could not be made now: " + e.Message);
-            }
+            if (!await MakeAsync(previews, target, ct)) return Errors.NotFound("No preview for this entity");
             file.Refresh();
             if (!file.Exists) return Errors.NotFound("No preview for this entity");
         }
 
         // Strong: the bytes of this preview file. A new file (PUT) or a remade preview changes it; a client's copy is revalidated every time.
-        var tag = new EntityTagHeaderValue($"\"{row.Md5?[..Math.Min(32, row.Md5.Length)]}-{(int)query.PreviewSize}-{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
         context.Response.Headers.CacheControl = "no-cache";
-        return TypedResults.PhysicalFile(file.FullName, "image/webp", lastModified: file.LastWriteTimeUtc, entityTag: tag);
+        return TypedResults.PhysicalFile(file.FullName, "image/webp", lastModified: file.LastWriteTimeUtc,
+            entityTag: Tag(row, query.PreviewSize, file.Length, file.LastWriteTimeUtc.Ticks));
     }
+
+    /// <summary>The same answer from a bucket, through ASP.NET's file result over the object (see GetEntityFile).</summary>
+    static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, BadRequest<ErrorBody>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> FromBucketAsync(
+        IObjectStore bucket, EntityPreviews previews, PreviewTarget target, Row row, PreviewSize size, HttpContext context, CancellationToken ct)
+    {
+        var key = EntityPreviews.Key(target, size);
+        var info = await bucket.HeadAsync(key, ct);
+        if (info is null)
+        {
+            if (!await MakeAsync(previews, target, ct)) return Errors.NotFound("No preview for this entity");
+            info = await bucket.HeadAsync(key, ct);
+            if (info is null) return Errors.NotFound("No preview for this entity");
+        }
+        context.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.Stream(new ObjectReadStream(bucket, key, info.Length), "image/webp", lastModified: info.LastModified,
+            entityTag: Tag(row, size, info.Length, info.LastModified.UtcTicks));
+    }
+
+    static async Task<bool> MakeAsync(EntityPreviews previews, PreviewTarget target, CancellationToken ct)
+    {
+        try { return await previews.EnsureAsync(target, ct); }
+        catch (MediaToolException e)
+        {
+            throw new ClientError(StatusCodes.Status503ServiceUnavailable, "The preview could not be made now: " + e.Message);
+        }
+    }
+
+    static EntityTagHeaderValue Tag(Row row, PreviewSize size, long length, long ticks) =>
+        new($"\"{row.Md5?[..Math.Min(32, row.Md5.Length)]}-{(int)size}-{length:x}-{ticks:x}\"");
 
     sealed class Row
     {

@@ -59,7 +59,7 @@ public static class ReplaceEntityEndpoint
             await EntityTable.HoldHashAsync(unit.Connection, unit.Transaction, info.Hash);
             if (await ReplaceEntitySql.HolderOfHashAsync(unit.Connection, unit.Transaction, info.Hash, entity_id) is { } holder)
                 return Errors.Conflict($"Duplicate of entity {holder}");
-            var placed = files.Store(context, input.Image!, info);
+            var placed = await files.StoreAsync(context, input.Image!, info, ct);
             updated = updated.WithMedia(info, now, placed, input.Image!.Md5);
             // The same content lands on the same path: then the stored file is simply kept.
             if (placed != current.FilePath)

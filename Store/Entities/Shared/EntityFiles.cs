@@ -21,24 +21,23 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
     }
 
     /// <summary>
-    /// Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c> and writes the previews the inspection
-    /// made beside it (see <see cref="MediaStorage.PreviewPath"/>), all flushed to disk; returns the relative path.
-    /// <see cref="Remove"/> and <see cref="SetAside"/> take the previews along. The file and its previews stay in the
-    /// pending journal until the request ends, by when its row is committed or they are removed.
+    /// Moves the upload into <c>store/YYYY/MM/DD/&lt;hash&gt;.&lt;ext&gt;</c> (the folder, flushed to disk, or the bucket)
+    /// and writes the previews the inspection made beside it (see <see cref="MediaStorage.PreviewPath"/>); returns the
+    /// relative path. <see cref="Remove"/> and <see cref="SetAside"/> take the previews along. The file and its previews
+    /// stay in the pending journal until the request ends, by when its row is committed or they are removed.
     /// </summary>
-    public string Store(HttpContext context, UploadedFile file, MediaInfo info)
+    public async Task<string> StoreAsync(HttpContext context, UploadedFile file, MediaInfo info, CancellationToken ct)
     {
         using var stage = Observability.StoreMetrics.Stage("store");
         var relative = MediaStorage.RelativePathFor(clock.GetUtcNow(), info.Hash, info.Extension ?? "");
-        foreach (var path in MediaStorage.WithPreviews(relative)) pending.Record(context, storage.FullPath(path));
-        storage.Place(file.TempPath, relative);
-        // A preview is derived data: one that cannot be written now (a full disk) does not fail the upload;
-        // the preview backfill makes it later. Each is placed whole or not at all.
+        foreach (var path in MediaStorage.WithPreviews(relative)) pending.Record(context, storage.Locate(path));
+        await storage.PlaceAsync(file.TempPath, relative, info.MimeType, ct);
+        // A preview is derived data: one that cannot be written now (a full disk, a bucket that failed) does not fail
+        // the upload; the preview backfill makes it later. Each is placed whole or not at all.
         if (info.Previews is { } previews)
         {
-            try { storage.PlacePreviews(relative, previews); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            try { await storage.PlacePreviewsAsync(relative, previews, ct); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException || storage.Bucket is not null && e is not OperationCanceledException) { }
         }
         activity.FileStored();
         return relative;

@@ -17,17 +17,21 @@ public sealed class EntityPreviews(Db db, MediaStorage storage, PreviewSources s
 {
     readonly ConcurrentDictionary<string, Lazy<Task<bool>>> _making = new(StringComparer.Ordinal);
 
-    public string FullPath(PreviewTarget target, PreviewSize size) => storage.FullPath(MediaStorage.PreviewPath(target.FilePath, size));
+    public string FullPath(PreviewTarget target, PreviewSize size) => storage.FullPath(Key(target, size));
 
-    public bool Has(PreviewTarget target, PreviewSize size) => File.Exists(FullPath(target, size));
+    /// <summary>The preview's path relative to the media folder, which is also its key in a bucket.</summary>
+    public static string Key(PreviewTarget target, PreviewSize size) => MediaStorage.PreviewPath(target.FilePath, size);
 
-    public bool HasAll(PreviewTarget target) => Has(target, PreviewSize.Small) && Has(target, PreviewSize.Large);
+    public Task<bool> HasAsync(PreviewTarget target, PreviewSize size, CancellationToken ct) => storage.ExistsAsync(Key(target, size), ct);
+
+    public async Task<bool> HasAllAsync(PreviewTarget target, CancellationToken ct) =>
+        await HasAsync(target, PreviewSize.Small, ct) && await HasAsync(target, PreviewSize.Large, ct);
 
     /// <summary>Makes the missing previews of <paramref name="target"/>; false when it has none (its file is gone or is no picture).</summary>
     /// <exception cref="MediaToolException">ffmpeg failed or hung.</exception>
     public async Task<bool> EnsureAsync(PreviewTarget target, CancellationToken ct)
     {
-        if (HasAll(target)) return true;
+        if (await HasAllAsync(target, ct)) return true;
         var making = _making.GetOrAdd(target.FilePath, _ => new Lazy<Task<bool>>(() => MakeAsync(target)));
         try { return await making.Value.WaitAsync(ct); }
         finally
@@ -44,11 +48,14 @@ public sealed class EntityPreviews(Db db, MediaStorage storage, PreviewSources s
     async Task<bool> MakeAsync(PreviewTarget target)
     {
         var ct = lifetime.ApplicationStopping;
-        var source = storage.FullPath(target.FilePath);
-        if (!File.Exists(source)) return false;
         PreviewSet? previews;
-        try { previews = await sources.FromFileAsync(source, target.Type, target.MimeType, ct); }
-        catch (MediaRejectedException) { return false; }
+        // In a bucket the original is fetched to a temporary file first: the media tools read local files.
+        using (var source = await storage.LocalCopyAsync(target.FilePath, ct))
+        {
+            if (source is null) return false;
+            try { previews = await sources.FromFileAsync(source.Path, target.Type, target.MimeType, ct); }
+            catch (MediaRejectedException) { return false; }
+        }
         if (previews is null) return false;
 
         await using var unit = await db.BeginWriteAsync(ct);
@@ -57,8 +64,9 @@ public sealed class EntityPreviews(Db db, MediaStorage storage, PreviewSources s
             "SELECT file_path FROM entities WHERE id = @Id",
             "SELECT file_path FROM entities WHERE id = @Id FOR SHARE"), new { target.Id }, unit.Transaction);
         if (current != target.FilePath) return false;
-        if (!Has(target, PreviewSize.Small)) storage.PlacePreview(target.FilePath, PreviewSize.Small, previews.Small);
-        if (!Has(target, PreviewSize.Large) && previews.Large is { } large) storage.PlacePreview(target.FilePath, PreviewSize.Large, large);
+        if (!await HasAsync(target, PreviewSize.Small, ct)) await storage.PlacePreviewAsync(target.FilePath, PreviewSize.Small, previews.Small, ct);
+        if (previews.Large is { } large && !await HasAsync(target, PreviewSize.Large, ct))
+            await storage.PlacePreviewAsync(target.FilePath, PreviewSize.Large, large, ct);
         await unit.CommitAsync(ct);
         return true;
     }

@@ -70,7 +70,7 @@ public sealed class PreviewBackfill(Db db, EntityPreviews previews, UploadActivi
             foreach (var target in batch)
             {
                 after = target.Id;
-                if (!PreviewSources.Previewable(target.Type, target.MimeType) || failed.Contains(target.FilePath) || previews.HasAll(target)) continue;
+                if (!PreviewSources.Previewable(target.Type, target.MimeType) || failed.Contains(target.FilePath) || await previews.HasAllAsync(target, ct)) continue;
                 while (!activity.IsQuiet(options.Quiet)) await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
                 try
                 {

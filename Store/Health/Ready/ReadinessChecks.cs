@@ -8,7 +8,7 @@ using Store.Observability;
 namespace Store.Health.Ready;
 
 /// <summary>What the service needs to take an upload, each looked at for real: a write, a file, a tool's answer.</summary>
-public sealed class ReadinessChecks(Db db, StorageOptions storage, AuthOptions auth, MediaToolOptions tools, PublicKeyFile keys, TimeProvider clock)
+public sealed class ReadinessChecks(Db db, StorageOptions storage, MediaStorage media, AuthOptions auth, MediaToolOptions tools, PublicKeyFile keys, TimeProvider clock)
 {
     public const string Ok = "ok";
     public const string Failed = "failed";
@@ -18,7 +18,7 @@ public sealed class ReadinessChecks(Db db, StorageOptions storage, AuthOptions a
         var database = DatabaseAsync(ct);
         var exiftool = ToolAsync(tools.ExifToolPath, ct);
         var ffprobe = ToolAsync(tools.FfprobePath, ct);
-        return new SortedDictionary<string, ReadyCheck>(StringComparer.Ordinal)
+        var checks = new SortedDictionary<string, ReadyCheck>(StringComparer.Ordinal)
         {
             ["database"] = await database,
             ["media"] = Folder(storage.MediaDir),
@@ -27,6 +27,22 @@ public sealed class ReadinessChecks(Db db, StorageOptions storage, AuthOptions a
             ["ffprobe"] = await ffprobe,
             ["public_key"] = PublicKey(),
         };
+        // MEDIA_STORE=s3: the stored files are there; the media folder above still takes the uploads being inspected.
+        if (media.Bucket is { } bucket) checks["bucket"] = await BucketAsync(bucket, ct);
+        return checks;
+    }
+
+    static async Task<ReadyCheck> BucketAsync(IObjectStore bucket, CancellationToken ct)
+    {
+        try
+        {
+            await bucket.CheckAsync(ct);
+            return new ReadyCheck(Ok, "the bucket answers");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ReadyCheck(Failed, $"the bucket: {e.Message}");
+        }
     }
 
     async Task<ReadyCheck> DatabaseAsync(CancellationToken ct)

@@ -39,22 +39,18 @@ public static class ClearOrphansEndpoint
                 if (unit.Kind == DbKind.Postgres && folder.Folder == "store")
                     await EntityTable.HoldHashAsync(connection, tx, Path.GetFileNameWithoutExtension(orphan.Relative));
                 if (await folder.IsNamedAsync(connection, tx, orphan.Relative)) continue;
-                if (Remove(orphan.FullPath)) deleted++;
+                if (await RemoveAsync(orphan, ct)) deleted++;
             }
         }
         return TypedResults.Ok(new CleanupReport(deleted, 0, 0, 0));
     }
 
-    static bool Remove(string path)
+    static async Task<bool> RemoveAsync(Orphan orphan, CancellationToken ct)
     {
-        try
-        {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-            else if (File.Exists(path)) File.Delete(path);
-            else return false;
-            return true;
-        }
+        try { return await orphan.Folder.RemoveAsync(orphan.Relative, ct); }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
+        // A bucket that fails now: the orphan stays for the next call.
+        catch (Exception e) when (orphan.Folder.Bucket is not null && e is not OperationCanceledException) { return false; }
     }
 }

@@ -6,7 +6,8 @@ namespace Store.Integrity.Shared;
 /// <summary>
 /// At start, before the temporary folders are cleared: settles what a crash left half done, judging only what the
 /// pending journal and the set-aside folders name. A file set aside by a delete or replace whose commit never came
-/// goes back while a row still names it; a journaled file or folder no row names is removed; nothing else is touched.
+/// goes back while a row still names it; a journaled file, folder or object no row names is removed; nothing else is
+/// touched. The journal also names the objects of a bucket (MEDIA_STORE=s3) put for a write or deleted after one.
 /// </summary>
 public static class CrashRecovery
 {
@@ -15,7 +16,7 @@ public static class CrashRecovery
     public static Outcome Run(Db db, FileOwners owners, PendingFiles pending)
     {
         var asides = owners.Folders
-            .Where(f => Directory.Exists(f.TempDir))
+            .Where(f => f.Bucket is null && Directory.Exists(f.TempDir))
             .SelectMany(f => Directory.EnumerateDirectories(f.TempDir, Aside.Prefix + "*").Select(root => (Folder: f, Root: root)))
             .ToList();
         var entries = pending.Entries();
@@ -47,8 +48,8 @@ public static class CrashRecovery
                     kept++;
                     continue;
                 }
-                if (Directory.Exists(path)) { Directory.Delete(path, recursive: true); removed++; }
-                else if (File.Exists(path)) { File.Delete(path); removed++; }
+                // In a bucket: an object put, or one whose delete after the commit never came.
+                if (folder.RemoveAsync(folder.Relative(path), CancellationToken.None).GetAwaiter().GetResult()) removed++;
             }
             File.Delete(entryFile);
         }

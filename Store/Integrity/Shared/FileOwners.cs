@@ -14,17 +14,25 @@ public enum OwnedUnit { EachFile, EachEntry }
 /// path a row names (<c>Path</c>, relative to <paramref name="BaseDir"/>), with the naming entity or job and whether
 /// that path must exist as a file (<c>MustExist</c>; a job without uploads has no folder, and that is no loss).
 /// <paramref name="PostgresRowsSql"/> is the same query for PostgreSQL, where it differs (JSON functions).
+/// With a <paramref name="Bucket"/> (MEDIA_STORE=s3) the "folder" is a key prefix in it, <paramref name="BaseDir"/>
+/// is <c>s3://bucket</c> and every unit is one object.
 /// </summary>
-public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, OwnedUnit Unit, string RowsSql, string? PostgresRowsSql = null)
+public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, OwnedUnit Unit, string RowsSql, string? PostgresRowsSql = null,
+    IObjectStore? Bucket = null)
 {
     public string RowsFor(IDbConnection connection) => connection.Pick(RowsSql, PostgresRowsSql ?? RowsSql);
 
-    public string Root => Path.Combine(BaseDir, Folder);
+    public string Root => Bucket is null ? Path.Combine(BaseDir, Folder) : $"{BaseDir}/{Folder}";
 
-    public string Relative(string fullPath) => Path.GetRelativePath(BaseDir, fullPath).Replace(Path.DirectorySeparatorChar, '/');
+    public string Relative(string fullPath) =>
+        Bucket is null ? Path.GetRelativePath(BaseDir, fullPath).Replace(Path.DirectorySeparatorChar, '/') : fullPath[(BaseDir.Length + 1)..];
 
-    public bool Covers(string fullPath) =>
-        Path.GetFullPath(fullPath).StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    public bool Covers(string fullPath) => Bucket is null
+        ? Path.GetFullPath(fullPath).StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+        : fullPath.StartsWith(Root + "/", StringComparison.Ordinal);
+
+    /// <summary>Where a unit is: its full path, or <c>s3://bucket/key</c>.</summary>
+    public string FullPath(string relative) => Bucket is null ? Path.Combine(BaseDir, relative) : Bucket.Locate(relative);
 
     /// <summary>The unit a relative path belongs to: itself, or for <see cref="OwnedUnit.EachEntry"/> its entry in the folder.</summary>
     public string UnitOf(string relative)
@@ -33,6 +41,15 @@ public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, 
         var rest = relative[(Folder.Length + 1)..];
         var slash = rest.IndexOf('/');
         return slash < 0 ? relative : relative[..(Folder.Length + 1 + slash)];
+    }
+
+    /// <summary>Every unit there now, relative to <see cref="BaseDir"/>: the folder's, or the bucket's keys under the prefix.</summary>
+    public async Task<List<string>> UnitsAsync(CancellationToken ct)
+    {
+        if (Bucket is null) return Units(BaseDir).ToList();
+        var keys = new List<string>();
+        await foreach (var key in Bucket.ListAsync(Folder + "/", ct)) keys.Add(key);
+        return keys;
     }
 
     /// <summary>The units under <c>&lt;from&gt;/&lt;Folder&gt;</c> as paths relative to <paramref name="from"/>; the temporary folder is never one.</summary>
@@ -52,6 +69,22 @@ public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, 
             : Directory.EnumerateFileSystemEntries(dir, "*", options);
         return entries.Where(e => e != temp)
             .Select(e => Path.GetRelativePath(from, e).Replace(Path.DirectorySeparatorChar, '/'));
+    }
+
+    /// <summary>Removes a unit (a file, a folder, an object); false when there was nothing to remove.</summary>
+    public async Task<bool> RemoveAsync(string relative, CancellationToken ct)
+    {
+        if (Bucket is not null)
+        {
+            if (await Bucket.HeadAsync(relative, ct) is null) return false;
+            await Bucket.DeleteAsync([relative], ct);
+            return true;
+        }
+        var path = FullPath(relative);
+        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        else if (File.Exists(path)) File.Delete(path);
+        else return false;
+        return true;
     }
 
     /// <summary>Whether a row names <paramref name="relative"/> or something inside it.</summary>
@@ -75,15 +108,16 @@ public sealed record NamedPath
 /// audit, clear-orphans and the start-up recovery all judge by this list). Folders not listed here are never judged:
 /// MEDIA_STORAGE_DIR may hold the owner's own files, which jobs reference in place.
 /// </summary>
-public sealed class FileOwners(StorageOptions options, JobFolders jobs)
+public sealed class FileOwners(StorageOptions options, JobFolders jobs, MediaStorage media)
 {
+    /// <summary>Stored files and previews are in the media folder, or in the bucket under the same relative paths (MEDIA_STORE=s3).</summary>
     public IReadOnlyList<OwnedFolder> Folders { get; } =
     [
-        new("store", options.MediaDir, Path.Combine(options.MediaDir, ".tmp"), OwnedUnit.EachFile,
-            "SELECT id AS EntityId, NULL AS JobId, file_path AS Path, 1 AS MustExist FROM entities WHERE file_path IS NOT NULL"),
+        new("store", media.Bucket?.Base ?? options.MediaDir, Path.Combine(options.MediaDir, ".tmp"), OwnedUnit.EachFile,
+            "SELECT id AS EntityId, NULL AS JobId, file_path AS Path, 1 AS MustExist FROM entities WHERE file_path IS NOT NULL", Bucket: media.Bucket),
         // A stored file's previews are named from its path (MediaStorage.PreviewPath): previews/<date folders>/<stem>-<size>.webp.
         // They may be missing (the preview backfill makes them), so no row needs them to exist.
-        new("previews", options.MediaDir, Path.Combine(options.MediaDir, ".tmp"), OwnedUnit.EachFile,
+        new("previews", media.Bucket?.Base ?? options.MediaDir, Path.Combine(options.MediaDir, ".tmp"), OwnedUnit.EachFile,
             """
             SELECT f.id AS EntityId, NULL AS JobId, 'previews/' || f.stem || '-' || size.value || '.webp' AS Path, 0 AS MustExist
             FROM (SELECT id, substr(file_path, 7, length(file_path) - 6
@@ -97,7 +131,7 @@ public sealed class FileOwners(StorageOptions options, JobFolders jobs)
                          - CASE WHEN extension IS NULL OR extension = '' THEN 0 ELSE length(extension) + 1 END) AS stem
                   FROM entities WHERE file_path LIKE 'store/%') f,
                  unnest(ARRAY[256, 1440]) AS size(value)
-            """),
+            """, media.Bucket),
         new("jobs", options.ServerDir, jobs.TempDir, OwnedUnit.EachEntry,
             """
             SELECT NULL AS EntityId, job_id AS JobId, 'jobs/' || job_id AS Path, 0 AS MustExist FROM jobs

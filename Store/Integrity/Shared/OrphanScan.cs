@@ -6,7 +6,10 @@ using Store.Storage;
 
 namespace Store.Integrity.Shared;
 
-/// <summary>A file or folder no row names: <c>file_path</c> relative to MEDIA_STORAGE_DIR (media) or CL_SERVER_DIR (<c>jobs/&lt;id&gt;</c>).</summary>
+/// <summary>
+/// A file or folder no row names: <c>file_path</c> relative to MEDIA_STORAGE_DIR (media; with MEDIA_STORE=s3 the key,
+/// and <c>absolute_path</c> is <c>s3://bucket/key</c>) or CL_SERVER_DIR (<c>jobs/&lt;id&gt;</c>).
+/// </summary>
 public sealed record OrphanedFile(string FilePath, string AbsolutePath);
 
 /// <summary>A file a row names that is not on disk, with the entity or job naming it.</summary>
@@ -14,7 +17,7 @@ public sealed record MissingFile(string FilePath, string AbsolutePath, long? Ent
 
 public sealed record Orphan(OwnedFolder Folder, string Relative)
 {
-    public string FullPath => Path.Combine(Folder.BaseDir, Relative);
+    public string FullPath => Folder.FullPath(Relative);
 }
 
 public sealed record AuditFindings(IReadOnlyList<Orphan> Orphans, IReadOnlyList<MissingFile> Missing);
@@ -30,7 +33,8 @@ public sealed class OrphanScan(Db db, FileOwners owners, PendingFiles pending)
     {
         // Disk first, then the journal, then the rows: a unit seen on disk whose journal entry is gone by the time the
         // journal is read was committed before that, so rows read afterwards name it.
-        var units = owners.Folders.Select(f => (Folder: f, Units: f.Units(f.BaseDir).ToList())).ToList();
+        var units = new List<(OwnedFolder Folder, List<string> Units)>();
+        foreach (var folder in owners.Folders) units.Add((folder, await folder.UnitsAsync(ct)));
         var inFlight = pending.Paths();
 
         await using var connection = await db.OpenAsync(ct);
@@ -49,9 +53,11 @@ public sealed class OrphanScan(Db db, FileOwners owners, PendingFiles pending)
                 .Where(u => !owned.Contains(u) && !InFlight(folder, u, journaled))
                 .Select(u => new Orphan(folder, u)));
             var present = found.ToHashSet(StringComparer.Ordinal);
+            // A bucket's listing is every object there is; a folder's entries may hold files a row names.
             missing.AddRange(named
-                .Where(n => n.MustExist && !(folder.Unit == OwnedUnit.EachFile && present.Contains(n.Path)) && !File.Exists(Path.Combine(folder.BaseDir, n.Path)))
-                .Select(n => new MissingFile(n.Path, Path.Combine(folder.BaseDir, n.Path), n.EntityId, n.JobId)));
+                .Where(n => n.MustExist && !(folder.Unit == OwnedUnit.EachFile && present.Contains(n.Path))
+                            && (folder.Bucket is not null || !File.Exists(Path.Combine(folder.BaseDir, n.Path))))
+                .Select(n => new MissingFile(n.Path, folder.FullPath(n.Path), n.EntityId, n.JobId)));
         }
         return new AuditFindings(orphans, missing);
     }

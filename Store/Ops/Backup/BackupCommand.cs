@@ -38,6 +38,12 @@ public static class BackupCommand
             error.WriteLine("store backup: the database is PostgreSQL (DATABASE_URL); back it up with pg_dump and copy the media folder (README, PostgreSQL).");
             return 2;
         }
+        if (settings.S3 is { } s3)
+        {
+            // The stored files are objects: copy the bucket with the object store's own tools (mc mirror, rclone).
+            error.WriteLine($"store backup: with MEDIA_STORE=s3 the stored files are in the bucket {s3.Bucket}, not under {settings.MediaDir}; back up the bucket with the object store's tools and the database with sqlite3 .backup.");
+            return 2;
+        }
         if (!File.Exists(settings.DatabasePath))
         {
             error.WriteLine($"store backup: there is no database at {settings.DatabasePath} (CL_SERVER_DIR, DATABASE_URL).");

@@ -29,6 +29,11 @@ public static class VerifyCommand
             error.WriteLine("store verify: reads the SQLite database only so far; on PostgreSQL use GET /system/audit (README, PostgreSQL).");
             return 2;
         }
+        if (settings.S3 is { } s3)
+        {
+            error.WriteLine($"store verify: with MEDIA_STORE=s3 the stored files are in the bucket {s3.Bucket}, not under {settings.MediaDir}; GET /system/audit judges the bucket against the rows.");
+            return 2;
+        }
         if (!File.Exists(settings.DatabasePath))
         {
             error.WriteLine($"store verify: there is no database at {settings.DatabasePath} (CL_SERVER_DIR, DATABASE_URL).");
