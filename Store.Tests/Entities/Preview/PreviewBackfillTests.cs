@@ -59,8 +59,7 @@ public sealed class PreviewBackfillTests
         var host = await StoreHost.StartAsync(s => s with { UploadPreviews = false }, Quick(backfill: false));
         var photo = await host.Client.UploadAsync(TestMedia.Jpeg(75, 1200, 900), "bulk photo");
         var video = await host.Client.UploadAsync(await TestMedia.VideoAsync(76, "mp4"), "bulk video");
-        Assert.False(File.Exists(host.PreviewFile(photo, 256)));
-        Assert.False(File.Exists(host.PreviewFile(video, 256)));
+        Assert.Empty(host.StoredPreviews());
         // A tile asked for before the pass has run is made at once.
         Assert.Equal((256, 192), await host.Client.PreviewSizeAsync(photo.Id()));
         var settings = host.Settings;
@@ -70,15 +69,18 @@ public sealed class PreviewBackfillTests
 
         await using var later = await StoreHost.StartAsync(_ => settings, Quick(backfill: true));
         string[] expected = [later.PreviewFile(photo, 1440), later.PreviewFile(video, 256), later.PreviewFile(video, 1440)];
-        await Eventually(() => expected.All(File.Exists), "the backfill made the previews the uploads skipped");
+        await Eventually(() => expected.All(later.HasStored),
+            () => "the backfill made the previews the uploads skipped; missing: " + string.Join(", ", expected.Where(f => !later.HasStored(f))));
     }
 
-    static async Task Eventually(Func<bool> condition, string what)
+    static Task Eventually(Func<bool> condition, string what) => Eventually(condition, () => what);
+
+    static async Task Eventually(Func<bool> condition, Func<string> what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what()}");
             await Task.Delay(100, Ct);
         }
     }
