@@ -33,13 +33,16 @@ INSERT INTO search_terms (term, n)
 SELECT j.value, COUNT(*) FROM entity_folded f, json_each(search_runs(f.label, f.description)) j GROUP BY j.value ORDER BY j.value;
 INSERT INTO search_terms_index (search_terms_index) VALUES ('rebuild');
 
--- The tokens of the entity whose folded text is f, in the order of its runs (the same text again when it is forgotten).
-INSERT INTO entity_terms (rowid, codes)
-SELECT f.id, COALESCE((SELECT group_concat(c, '') FROM (
+-- The tokens of an entity, in the order of its runs of folded text; the same text again when it is forgotten, so the
+-- one expression is here for the build below and every trigger (the soft-deleted marker is added by each of them).
+CREATE VIEW entity_term_codes AS
+SELECT f.id AS id, COALESCE((SELECT group_concat(c, '') FROM (
            SELECT char(2, 983040 + (t.id >> 16), 983040 + (t.id & 65535)) AS c
-             FROM json_each(search_runs(f.label, f.description)) j JOIN search_terms t ON t.term = j.value ORDER BY j.key)), '')
-       || iif(e.is_deleted, char(2, 2, 2), '')
-  FROM entity_folded f JOIN entities e ON e.id = f.id;
+             FROM json_each(search_runs(f.label, f.description)) j JOIN search_terms t ON t.term = j.value ORDER BY j.key)), '') AS codes
+  FROM entity_folded f;
+
+INSERT INTO entity_terms (rowid, codes)
+SELECT c.id, c.codes || iif(e.is_deleted, char(2, 2, 2), '') FROM entity_term_codes c JOIN entities e ON e.id = c.id;
 INSERT INTO entity_terms (entity_terms) VALUES ('optimize');
 
 CREATE TRIGGER search_terms_insert AFTER INSERT ON search_terms
@@ -65,11 +68,7 @@ BEGIN
     SELECT j.value, 1 FROM entity_folded f, json_each(search_runs(f.label, f.description)) j WHERE f.id = NEW.id
     ON CONFLICT (term) DO UPDATE SET n = n + 1;
     INSERT INTO entity_terms (rowid, codes)
-    SELECT f.id, COALESCE((SELECT group_concat(c, '') FROM (
-               SELECT char(2, 983040 + (t.id >> 16), 983040 + (t.id & 65535)) AS c
-                 FROM json_each(search_runs(f.label, f.description)) j JOIN search_terms t ON t.term = j.value ORDER BY j.key)), '')
-           || iif(NEW.is_deleted, char(2, 2, 2), '')
-      FROM entity_folded f WHERE f.id = NEW.id;
+    SELECT id, codes || iif(NEW.is_deleted, char(2, 2, 2), '') FROM entity_term_codes WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER entities_search_update AFTER UPDATE OF id, label, description, is_deleted ON entities
@@ -79,11 +78,7 @@ BEGIN
     INSERT INTO entity_search (entity_search, rowid, label, description, grams)
     SELECT 'delete', id, label, description, search_grams(label, description, OLD.is_deleted) FROM entity_folded WHERE id = OLD.id;
     INSERT INTO entity_terms (entity_terms, rowid, codes)
-    SELECT 'delete', f.id, COALESCE((SELECT group_concat(c, '') FROM (
-               SELECT char(2, 983040 + (t.id >> 16), 983040 + (t.id & 65535)) AS c
-                 FROM json_each(search_runs(f.label, f.description)) j JOIN search_terms t ON t.term = j.value ORDER BY j.key)), '')
-           || iif(OLD.is_deleted, char(2, 2, 2), '')
-      FROM entity_folded f WHERE f.id = OLD.id;
+    SELECT 'delete', id, codes || iif(OLD.is_deleted, char(2, 2, 2), '') FROM entity_term_codes WHERE id = OLD.id;
     UPDATE search_terms SET n = n - 1
      WHERE term IN (SELECT j.value FROM entity_folded f, json_each(search_runs(f.label, f.description)) j WHERE f.id = OLD.id);
     DELETE FROM entity_folded WHERE id = OLD.id;
@@ -95,11 +90,7 @@ BEGIN
     ON CONFLICT (term) DO UPDATE SET n = n + 1;
     DELETE FROM search_terms WHERE n = 0;
     INSERT INTO entity_terms (rowid, codes)
-    SELECT f.id, COALESCE((SELECT group_concat(c, '') FROM (
-               SELECT char(2, 983040 + (t.id >> 16), 983040 + (t.id & 65535)) AS c
-                 FROM json_each(search_runs(f.label, f.description)) j JOIN search_terms t ON t.term = j.value ORDER BY j.key)), '')
-           || iif(NEW.is_deleted, char(2, 2, 2), '')
-      FROM entity_folded f WHERE f.id = NEW.id;
+    SELECT id, codes || iif(NEW.is_deleted, char(2, 2, 2), '') FROM entity_term_codes WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER entities_search_delete AFTER DELETE ON entities
@@ -107,11 +98,7 @@ BEGIN
     INSERT INTO entity_search (entity_search, rowid, label, description, grams)
     SELECT 'delete', id, label, description, search_grams(label, description, OLD.is_deleted) FROM entity_folded WHERE id = OLD.id;
     INSERT INTO entity_terms (entity_terms, rowid, codes)
-    SELECT 'delete', f.id, COALESCE((SELECT group_concat(c, '') FROM (
-               SELECT char(2, 983040 + (t.id >> 16), 983040 + (t.id & 65535)) AS c
-                 FROM json_each(search_runs(f.label, f.description)) j JOIN search_terms t ON t.term = j.value ORDER BY j.key)), '')
-           || iif(OLD.is_deleted, char(2, 2, 2), '')
-      FROM entity_folded f WHERE f.id = OLD.id;
+    SELECT 'delete', id, codes || iif(OLD.is_deleted, char(2, 2, 2), '') FROM entity_term_codes WHERE id = OLD.id;
     UPDATE search_terms SET n = n - 1
      WHERE term IN (SELECT j.value FROM entity_folded f, json_each(search_runs(f.label, f.description)) j WHERE f.id = OLD.id);
     DELETE FROM search_terms WHERE n = 0;
