@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Processing;
@@ -84,5 +85,26 @@ public static class PreviewImages
         using var buffer = new MemoryStream();
         image.Save(buffer, Encoder);
         return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Whether the preview file at <paramref name="path"/> is there and whole: a WebP states its own length (its RIFF
+    /// header's size is the file's length less 8), so a file a power cut left empty or cut short is told apart by
+    /// reading 12 bytes. Previews are placed without a flush (see <c>MediaStorage.PlacePreviewAsync</c>).
+    /// </summary>
+    public static bool IsWhole(string path)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+            Span<byte> head = stackalloc byte[12];
+            return file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length
+                && head[..4].SequenceEqual("RIFF"u8) && head[8..].SequenceEqual("WEBP"u8)
+                && BinaryPrimitives.ReadUInt32LittleEndian(head[4..8]) + 8L == file.Length;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
     }
 }

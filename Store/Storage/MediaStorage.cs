@@ -51,13 +51,19 @@ public sealed class MediaStorage(StorageOptions options, PendingFiles pending, I
     public static IEnumerable<string> WithPreviews(string relativeFilePath) =>
         [relativeFilePath, PreviewPath(relativeFilePath, PreviewSize.Small), PreviewPath(relativeFilePath, PreviewSize.Large)];
 
-    /// <summary>Writes the previews of a stored file, each placed whole (flushed and renamed, or put) like the file.</summary>
+    /// <summary>Writes the previews of a stored file, each renamed into place (or put) whole: see <see cref="PlacePreviewAsync"/>.</summary>
     public async Task PlacePreviewsAsync(string relativeFilePath, PreviewSet previews, CancellationToken ct)
     {
         await PlacePreviewAsync(relativeFilePath, PreviewSize.Small, previews.Small, ct);
         if (previews.Large is { } large) await PlacePreviewAsync(relativeFilePath, PreviewSize.Large, large, ct);
     }
 
+    /// <summary>
+    /// In the folder a preview is written and renamed into place without a flush of its own: derived data, unlike the
+    /// original, and the flush (the file's and its folder's) was most of what a preview cost an upload (bench/run). After
+    /// a power cut a preview may therefore be missing, empty or cut short; it is judged whole when it is read
+    /// (<see cref="PreviewImages.IsWhole"/>), and one that is not is made again from the original.
+    /// </summary>
     public async Task PlacePreviewAsync(string relativeFilePath, PreviewSize size, byte[] webp, CancellationToken ct)
     {
         var target = PreviewPath(relativeFilePath, size);
@@ -71,7 +77,10 @@ public sealed class MediaStorage(StorageOptions options, PendingFiles pending, I
         try
         {
             await File.WriteAllBytesAsync(temp, webp, ct);
-            Durability.Place(temp, FullPath(target), overwrite: true);
+            var full = FullPath(target);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            // A rename, so a reader never meets a preview being written.
+            File.Move(temp, full, overwrite: true);
         }
         catch
         {

@@ -13,6 +13,7 @@ namespace Store.Entities.Preview;
 public static class EntityPreviewEndpoint
 {
     const string Pattern = "/entities/{entity_id:long}/preview";
+    static readonly EntityPreviewValidator Validator = new();
 
     public static void MapEntityPreview(this IEndpointRouteBuilder routes)
     {
@@ -32,7 +33,7 @@ public static class EntityPreviewEndpoint
         long entity_id, string? size, string? force, HttpContext context, Db db, EntityPreviews previews, MediaStorage storage, CancellationToken ct)
     {
         var query = new EntityPreviewQuery(size);
-        var validation = new EntityPreviewValidator().Validate(query);
+        var validation = Validator.Validate(query);
         if (!validation.IsValid) return Errors.Validation(validation, "query");
 
         Row? row;
@@ -47,7 +48,7 @@ public static class EntityPreviewEndpoint
         var target = new PreviewTarget(row.Id, row.FilePath, row.Type!, row.MimeType!);
         if (storage.Bucket is { } bucket) return await FromBucketAsync(bucket, previews, target, row, query.PreviewSize, context, ct);
         var file = new FileInfo(previews.FullPath(target, query.PreviewSize));
-        if (!file.Exists)
+        if (!await previews.HasAsync(target, query.PreviewSize, ct))
         {
             if (!await MakeAsync(previews, target, ct)) return Errors.NotFound("No preview for this entity");
             file.Refresh();

@@ -22,7 +22,9 @@ public sealed class EntityPreviews(Db db, MediaStorage storage, PreviewSources s
     /// <summary>The preview's path relative to the media folder, which is also its key in a bucket.</summary>
     public static string Key(PreviewTarget target, PreviewSize size) => MediaStorage.PreviewPath(target.FilePath, size);
 
-    public Task<bool> HasAsync(PreviewTarget target, PreviewSize size, CancellationToken ct) => storage.ExistsAsync(Key(target, size), ct);
+    /// <summary>Whether the preview is stored; in the folder, also whole (previews are placed without a flush: see <see cref="MediaStorage.PlacePreviewAsync"/>).</summary>
+    public Task<bool> HasAsync(PreviewTarget target, PreviewSize size, CancellationToken ct) =>
+        storage.Bucket is null ? Task.FromResult(PreviewImages.IsWhole(FullPath(target, size))) : storage.ExistsAsync(Key(target, size), ct);
 
     public async Task<bool> HasAllAsync(PreviewTarget target, CancellationToken ct) =>
         await HasAsync(target, PreviewSize.Small, ct) && await HasAsync(target, PreviewSize.Large, ct);
