@@ -140,6 +140,25 @@ public sealed class StoreProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_serving_store_watches_no_folder_not_even_its_working_directory()
+    {
+        var port = StoreProcess.FreePort();
+        await using var store = StoreProcess.Start(["--no-auth", "--port", port.ToString(), "--host", "127.0.0.1"], new Dictionary<string, string>
+        {
+            ["CL_SERVER_DIR"] = Path.Combine(_dir, "server"),
+        });
+        var address = new Uri($"http://127.0.0.1:{port}");
+        await store.WaitUntilHealthyAsync(address);
+        using var client = new HttpClient { BaseAddress = address };
+        await client.CreateMediaAsync("one upload");
+
+        // Each inotify watch is a line "inotify wd:…" in the fdinfo of the descriptor that holds it.
+        var watches = Directory.GetFiles($"/proc/{store.Id}/fdinfo")
+            .Sum(info => { try { return File.ReadLines(info).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal)); } catch (IOException) { return 0; } });
+        Assert.Equal(0, watches);
+    }
+
+    [Fact]
     public async Task Flags_win_over_the_environment()
     {
         var port = StoreProcess.FreePort();

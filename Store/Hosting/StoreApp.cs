@@ -31,7 +31,10 @@ public static class StoreApp
 
     public static WebApplication Build(StoreSettings settings, string[] urls, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Store reads no appsettings.json, and the host's default would watch the working directory for one, with every
+        // folder under it (inotify, recursively): a watch for each folder of a data folder kept there, new ones as day
+        // and job folders appear, and events for every upload. Nothing that reloads, nothing watched.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxUploadBytes);
         builder.Logging.ConfigureStoreLogging(settings);
