@@ -58,6 +58,7 @@ public static class StoreApp
         builder.Services.AddSingleton<FfProbe>();
         builder.Services.AddSingleton<VideoFrames>();
         builder.Services.AddSingleton<IMediaInspector, MediaInspector>();
+        builder.Services.AddSingleton<ContentHolds>();
         builder.Services.AddSingleton<EntityFiles>();
         builder.Services.AddSingleton<FileMd5Backfill>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FileMd5Backfill>());

@@ -8,14 +8,16 @@ make_jpegs() {
   exiftool -q -overwrite_original -Make=Bench -Model=Camera '-DateTimeOriginal=2024:06:01 12:00:00' -OffsetTimeOriginal=+02:00 "$1"
 }
 
-# start_service BINARY DATA_DIR PORT LOG [ENV=VALUE ...]: starts it in the background, sets $server, waits for it.
+# start_service BINARY DATA_DIR PORT LOG [ENV=VALUE ...]: starts it in the background, sets $server (a second one
+# started while the first runs, on another port, joins $more_servers), waits for it.
 start_service() {
-  local binary=$1 data=$2 port=$3 log=$4
+  local binary=$1 data=$2 port=$3 log=$4 pid
   shift 4
   mkdir -p "$data"
   env CL_SERVER_DIR="$data" "$@" "$binary" --host 127.0.0.1 --port "$port" --no-auth --no-builtin-worker >"$log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 150); do
+  pid=$!
+  if [ -n "${server:-}" ]; then more_servers="${more_servers:-} $pid"; else server=$pid; fi
+  for _ in $(seq 1 300); do
     curl -sf "http://127.0.0.1:$port/" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
@@ -23,30 +25,41 @@ start_service() {
 }
 
 stop_service() {
-  [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  local pid
+  for pid in ${server:-} ${more_servers:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   server=""
+  more_servers=""
+  return 0
 }
 
-# CPU clock ticks the service and its child processes (the ExifTool pool) have used: a busy machine disturbs this
+# CPU clock ticks the services and their child processes (the ExifTool pool) have used: a busy machine disturbs this
 # far less than the rate.
 cpu_ticks() {
-  local total=0 pid
-  for pid in "$server" $(ps --ppid "$server" -o pid= 2>/dev/null); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  local total=0 pid one
+  for one in ${server:-} ${more_servers:-}; do
+    for pid in "$one" $(ps --ppid "$one" -o pid= 2>/dev/null); do
+      total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
   done
   echo "$total"
 }
 
-# upload_all IMG_DIR PORT CLIENTS LATENCY_FILE: uploads every JPEG, one curl each, CLIENTS at a time; prints
-# "RATE CPU_MS_AN_IMAGE" and fails unless every upload answered 201.
+# upload_all IMG_DIR PORTS CLIENTS LATENCY_FILE: uploads every JPEG, one curl each, CLIENTS at a time (with several
+# ports, "18765 18768", the files go to each in turn); prints "RATE CPU_MS_AN_IMAGE" and fails unless every upload
+# answered 201.
 upload_all() {
-  local dir=$1 port=$2 clients=$3 out=$4 n before after start end created
+  local dir=$1 ports=$2 clients=$3 out=$4 n before after start end created
   n=$(find "$dir" -name '*.jpg' | wc -l)
   before=$(cpu_ticks)
   start=$(date +%s.%N)
-  find "$dir" -name '*.jpg' | sort | xargs -P "$clients" -I{} \
-    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -F is_collection=false -F label=bench -F image=@{} \
-    "http://127.0.0.1:$port/entities" >"$out"
+  if [ "$(wc -w <<<"$ports")" -eq 1 ]; then
+    find "$dir" -name '*.jpg' | sort | xargs -P "$clients" -I{} \
+      curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -F is_collection=false -F label=bench -F image=@{} \
+      "http://127.0.0.1:$ports/entities" >"$out"
+  else
+    find "$dir" -name '*.jpg' | sort | awk -v ports="$ports" 'BEGIN {n = split(ports, p, " ")} {print p[(NR - 1) % n + 1], $0}' |
+      xargs -P "$clients" -L 1 sh -c 'curl -s -o /dev/null -w "%{http_code} %{time_total}\n" -F is_collection=false -F label=bench -F "image=@$1" "http://127.0.0.1:$0/entities"' >"$out"
+  fi
   end=$(date +%s.%N)
   after=$(cpu_ticks)
   created=$(grep -c '^201 ' "$out" || true)

@@ -50,24 +50,37 @@ public static class CreateEntityEndpoint
         }
 
         // The duplicate check and the insert rely on the unit holding the hash: another upload of the same file waits
-        // for it (SQLite's write lock; on PostgreSQL the hash's own lock, and ON CONFLICT in the insert).
-        await using var unit = await db.BeginWriteAsync(ct);
+        // for it (SQLite's write lock; on PostgreSQL the hash's own lock, and ON CONFLICT in the insert). With a bucket
+        // on SQLite the put goes first, under this process's hold on the hash, and the write lock is taken only for the
+        // row (EntityFiles.PutsBeforeUnit): an upload of the same content waits for the hold, then finds this row.
+        using var hold = info is not null && files.PutsBeforeUnit(db.Kind) ? await files.HoldAsync(info.Hash, ct) : null;
+        string? placed = null;
+        if (hold is not null)
+        {
+            // The unit's checks, in its order, before the put; the unit makes the parent's again.
+            await using (var read = await db.OpenAsync(ct))
+            {
+                if (entity.ParentId is { } parent && await Hierarchy.ParentProblemAsync(read, null, parent, null) is { } problem)
+                    return Errors.Unprocessable(problem);
+                if (await EntityTable.ByHashAsync(read, info!.Hash) is { } existing) return TypedResults.Ok(existing);
+            }
+            placed = await files.StoreAsync(context, input.Image!, info, ct);
+        }
+
+        // A file stored already goes again with the unit: a parent that is gone, or a failed commit, leaves no object.
+        await using var unit = await files.BeginWriteAsync(db, placed, ct);
         if (entity.ParentId is { } parentId && await Hierarchy.ParentProblemAsync(unit.Connection, unit.Transaction, parentId, null) is { } parentProblem)
             return Errors.Unprocessable(parentProblem);
 
-        if (info is not null)
+        if (info is not null && hold is null)
         {
             await EntityTable.HoldHashAsync(unit.Connection, unit.Transaction, info.Hash);
             if (await EntityTable.ByHashAsync(unit.Connection, info.Hash, unit.Transaction) is { } existing)
                 return TypedResults.Ok(existing);
-        }
-
-        if (info is not null)
-        {
-            var placed = await files.StoreAsync(context, input.Image!, info, ct);
+            placed = await files.StoreAsync(context, input.Image!, info, ct);
             unit.RemoveOnRollback(() => files.Remove(placed));
-            entity = entity.WithMedia(info, now, placed, input.Image!.Md5);
         }
+        if (info is not null) entity = entity.WithMedia(info, now, placed!, input.Image!.Md5);
         if (await EntityTable.InsertAsync(unit.Connection, unit.Transaction, entity) is not { } created)
         {
             // PostgreSQL only, and only if a writer committed this content without holding its hash: answer that row.

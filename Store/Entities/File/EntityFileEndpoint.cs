@@ -90,7 +90,7 @@ public static class EntityFileEndpoint
         var info = await bucket.HeadAsync(stored.FilePath!, ct);
         if (info is null) return Errors.NotFound("File not found");
         SetDisposition(context, stored, download);
-        return TypedResults.Stream(new ObjectReadStream(bucket, stored.FilePath!, info.Length), stored.MimeType ?? "application/octet-stream",
+        return TypedResults.Stream(ObjectReadStream.For(context.Request, bucket, stored.FilePath!, info.Length), stored.MimeType ?? "application/octet-stream",
             lastModified: info.LastModified, entityTag: Tag(stored, info.Length, info.LastModified.UtcTicks), enableRangeProcessing: true);
     }
 

@@ -74,7 +74,7 @@ public static class EntityPreviewEndpoint
             if (info is null) return Errors.NotFound("No preview for this entity");
         }
         context.Response.Headers.CacheControl = "no-cache";
-        return TypedResults.Stream(new ObjectReadStream(bucket, key, info.Length), "image/webp", lastModified: info.LastModified,
+        return TypedResults.Stream(ObjectReadStream.For(context.Request, bucket, key, info.Length), "image/webp", lastModified: info.LastModified,
             entityTag: Tag(row, size, info.Length, info.LastModified.UtcTicks));
     }
 

@@ -35,8 +35,32 @@ public static class ReplaceEntityEndpoint
             info = inspected;
         }
 
-        // The duplicate check relies on the unit holding the hash, as on create.
-        await using var unit = await db.BeginWriteAsync(ct);
+        // The duplicate check relies on the unit holding the hash, as on create; with a bucket on SQLite the new file
+        // goes up before the write lock, under this process's hold on the hash (EntityFiles.PutsBeforeUnit), unless it
+        // is the entity's own content: that may be the very key its row names until the commit, so it goes up inside.
+        using var hold = info is not null && files.PutsBeforeUnit(db.Kind) ? await files.HoldAsync(info.Hash, ct) : null;
+        string? early = null;
+        if (hold is not null)
+        {
+            // The unit's checks, in its order, before the put: a request the unit would refuse puts nothing.
+            Entity? seen;
+            string? refused = null;
+            long? holder;
+            await using (var read = await db.OpenAsync(ct))
+            {
+                seen = await EntityTable.ByIdAsync(read, entity_id);
+                if (seen is not null && input.Parent is { } newParent)
+                    refused = await Hierarchy.ParentProblemAsync(read, null, newParent, entity_id);
+                holder = await ReplaceEntitySql.HolderOfHashAsync(read, null, info!.Hash, entity_id);
+            }
+            if (seen is not null && seen.IsCollection == input.Collection && refused is null)
+            {
+                if (holder is not null) return Errors.Conflict($"Duplicate of entity {holder}");
+                if (seen.Md5 != info.Hash) early = await files.StoreAsync(context, input.Image!, info, ct);
+            }
+        }
+
+        await using var unit = await files.BeginWriteAsync(db, early, ct);
         var current = await EntityTable.ForWriteAsync(unit.Connection, unit.Transaction, entity_id);
         if (current is null) return Errors.NotFound("Entity not found");
         if (current.IsCollection != input.Collection)
@@ -56,15 +80,18 @@ public static class ReplaceEntityEndpoint
 
         if (info is not null)
         {
-            await EntityTable.HoldHashAsync(unit.Connection, unit.Transaction, info.Hash);
-            if (await ReplaceEntitySql.HolderOfHashAsync(unit.Connection, unit.Transaction, info.Hash, entity_id) is { } holder)
-                return Errors.Conflict($"Duplicate of entity {holder}");
-            var placed = await files.StoreAsync(context, input.Image!, info, ct);
+            if (early is null)
+            {
+                await EntityTable.HoldHashAsync(unit.Connection, unit.Transaction, info.Hash);
+                if (await ReplaceEntitySql.HolderOfHashAsync(unit.Connection, unit.Transaction, info.Hash, entity_id) is { } holder)
+                    return Errors.Conflict($"Duplicate of entity {holder}");
+            }
+            var placed = early ?? await files.StoreAsync(context, input.Image!, info, ct);
             updated = updated.WithMedia(info, now, placed, input.Image!.Md5);
             // The same content lands on the same path: then the stored file is simply kept.
             if (placed != current.FilePath)
             {
-                unit.RemoveOnRollback(() => files.Remove(placed));
+                if (early is null) unit.RemoveOnRollback(() => files.Remove(placed));
                 // The old file goes aside under the write lock and is purged once the new row is durable.
                 unit.RemoveAfterCommit(files.SetAside(current.FilePath));
             }

@@ -1,3 +1,4 @@
+using Store.Data;
 using Store.Http;
 using Store.Media;
 using Store.Storage;
@@ -5,9 +6,23 @@ using Store.Storage;
 namespace Store.Entities.Shared;
 
 /// <summary>The file part of create and replace: inspect an upload and move it, with its previews, into the store.</summary>
-public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage, UploadActivity activity, PendingFiles pending, TimeProvider clock)
+public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage, UploadActivity activity, PendingFiles pending, TimeProvider clock, ContentHolds holds)
 {
     public string TempDir => storage.TempDir;
+
+    /// <summary>
+    /// Whether an upload's file is stored before its write unit begins: a put into a bucket on SQLite. There the unit
+    /// holds the one write lock from its BEGIN to its commit, and a put moves the whole file over the network, so every
+    /// other writer would wait for the transfer. Instead the upload holds its content hash in this process
+    /// (<see cref="HoldAsync"/>), checks for a duplicate, puts, and only then takes the lock for the row. A rename into
+    /// the folder stays inside the unit (it is quick, and a delete moves files aside under that lock); on PostgreSQL
+    /// the unit blocks no other writer (it holds the hash's own lock, which is what keeps two instances from putting
+    /// the same key at once), so the put stays inside it there too.
+    /// </summary>
+    public bool PutsBeforeUnit(DbKind kind) => storage.Bucket is not null && kind == DbKind.Sqlite;
+
+    /// <summary>Holds the content hash in this process until disposed (see <see cref="ContentHolds"/>).</summary>
+    public Task<IDisposable> HoldAsync(string hash, CancellationToken ct) => holds.HoldAsync(hash, ct);
 
     /// <summary>Inspects the upload; a rejected file is a client error, with the pipeline's reason.</summary>
     public async Task<(MediaInfo? Info, string? Problem)> InspectAsync(UploadedFile file, CancellationToken ct)
@@ -44,6 +59,24 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
     }
 
     public void Remove(string? relativePath) => storage.Delete(relativePath);
+
+    /// <summary>
+    /// Begins the write unit of an upload whose file is already stored at <paramref name="placed"/> (null: none yet):
+    /// the file is removed again when the unit cannot begin or ends without its commit.
+    /// </summary>
+    public async Task<WriteUnit> BeginWriteAsync(Db db, string? placed, CancellationToken ct)
+    {
+        if (placed is null) return await db.BeginWriteAsync(ct);
+        WriteUnit unit;
+        try { unit = await db.BeginWriteAsync(ct); }
+        catch
+        {
+            Remove(placed);
+            throw;
+        }
+        unit.RemoveOnRollback(() => Remove(placed));
+        return unit;
+    }
 
     public PendingRemoval SetAside(string? relativePath) => storage.SetAside([relativePath]);
 }
