@@ -46,11 +46,24 @@ public sealed class QueueToMqtt(MqttPublisher publisher, EventOptions options) :
     }
 
     /// <summary>
-    /// Clears every announced worker that the table no longer counts as live (<paramref name="live"/>, read just
-    /// before) and that no heartbeat reached since WORKER_TTL_SECONDS before <paramref name="now"/>: a heartbeat
-    /// committed after that read is seen here, so a live worker is never cleared.
+    /// Notes a worker the table counts as live, heard through any instance, without announcing it: the instance that
+    /// took its heartbeat did. So the instance leading the lapse watch knows every live worker when it falls silent.
     /// </summary>
-    public void Lapse(IReadOnlySet<string> live, long now)
+    public void Track(WorkerBeat beat)
+    {
+        lock (_heardAt)
+            if (!_heardAt.TryGetValue(beat.WorkerId, out var at) || at < beat.At) _heardAt[beat.WorkerId] = beat.At;
+    }
+
+    /// <summary>
+    /// Clears every known worker that the table no longer counts as live (<paramref name="live"/>, read just before)
+    /// and that no heartbeat reached since WORKER_TTL_SECONDS before <paramref name="now"/>: a heartbeat committed
+    /// after that read is seen here, so a live worker is never cleared. A worker without a row any more
+    /// (<paramref name="rows"/>) signed off, and the instance that took the sign-off cleared it; it is only forgotten.
+    /// With <paramref name="publish"/> false (an instance that does not lead the lapse watch) nothing is sent: the
+    /// worker is only forgotten here, so that a reconnect to the broker does not send its presence again.
+    /// </summary>
+    public void Lapse(IReadOnlySet<string> live, IReadOnlySet<string> rows, long now, bool publish)
     {
         lock (_heardAt)
         {
@@ -58,7 +71,8 @@ public sealed class QueueToMqtt(MqttPublisher publisher, EventOptions options) :
             {
                 if (live.Contains(workerId) || at > now - TtlMs) continue;
                 _heardAt.Remove(workerId);
-                publisher.PublishRetained(Topics.Worker(workerId), null);
+                if (publish && rows.Contains(workerId)) publisher.PublishRetained(Topics.Worker(workerId), null);
+                else publisher.ForgetRetained(Topics.Worker(workerId));
             }
         }
     }
