@@ -211,7 +211,7 @@ public sealed class SeveralInstancesTests
     {
         using var s3 = new AmazonS3Client(new BasicAWSCredentials(stores.Bucket.AccessKey, stores.Bucket.SecretKey), new AmazonS3Config
         {
-            ServiceURL = stores.Bucket.Endpoint,
+            ServiceURL = stores.Bucket.Endpoint!,
             ForcePathStyle = true,
             AuthenticationRegion = stores.Bucket.Region,
         });

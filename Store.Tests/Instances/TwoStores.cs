@@ -33,7 +33,7 @@ public sealed class TwoStores : IAsyncDisposable
     public Uri AAddress { get; }
     public Uri BAddress { get; }
 
-    public StoreProcess[] Both => [A, B];
+    public IReadOnlyList<StoreProcess> Both => [A, B];
 
     /// <summary>A connection to the stores' database, for what a test sets up or reads behind their backs.</summary>
     public NpgsqlConnection Connect() => new(PostgresUrl.ConnectionString(DatabaseUrl) + ";Pooling=false");

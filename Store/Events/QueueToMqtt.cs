@@ -11,6 +11,8 @@ namespace Store.Events;
 public sealed class QueueToMqtt(MqttPublisher publisher, EventOptions options) : IQueueListener
 {
     readonly Dictionary<string, long> _heardAt = new(StringComparer.Ordinal);
+    /// <summary>Workers the table counts as live, heard through any instance (<see cref="Track"/>); kept apart from what this one announced.</summary>
+    readonly Dictionary<string, long> _liveAt = new(StringComparer.Ordinal);
 
     long TtlMs => options.WorkerTtlSeconds * 1000L;
 
@@ -34,6 +36,7 @@ public sealed class QueueToMqtt(MqttPublisher publisher, EventOptions options) :
         lock (_heardAt)
         {
             _heardAt.Remove(workerId);
+            _liveAt.Remove(workerId);
             publisher.PublishRetained(Topics.Worker(workerId), null);
         }
     }
@@ -52,7 +55,7 @@ public sealed class QueueToMqtt(MqttPublisher publisher, EventOptions options) :
     public void Track(WorkerBeat beat)
     {
         lock (_heardAt)
-            if (!_heardAt.TryGetValue(beat.WorkerId, out var at) || at < beat.At) _heardAt[beat.WorkerId] = beat.At;
+            if (!_liveAt.TryGetValue(beat.WorkerId, out var at) || at < beat.At) _liveAt[beat.WorkerId] = beat.At;
     }
 
     /// <summary>
@@ -67,10 +70,12 @@ public sealed class QueueToMqtt(MqttPublisher publisher, EventOptions options) :
     {
         lock (_heardAt)
         {
-            foreach (var (workerId, at) in _heardAt.ToList())
+            foreach (var workerId in _heardAt.Keys.Union(_liveAt.Keys).ToList())
             {
+                var at = Math.Max(_heardAt.GetValueOrDefault(workerId, long.MinValue), _liveAt.GetValueOrDefault(workerId, long.MinValue));
                 if (live.Contains(workerId) || at > now - TtlMs) continue;
                 _heardAt.Remove(workerId);
+                _liveAt.Remove(workerId);
                 if (publish && rows.Contains(workerId)) publisher.PublishRetained(Topics.Worker(workerId), null);
                 else publisher.ForgetRetained(Topics.Worker(workerId));
             }
