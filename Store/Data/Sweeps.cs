@@ -10,9 +10,9 @@ namespace Store.Data;
 /// the instance holding a session advisory lock on a connection of its own; the others ask again at each tick, and
 /// when the leader's connection drops (or it stops) the lock is free for the next to ask. A run with a cadence is
 /// claimed in the <c>sweeps</c> table (sql/postgres/0006), so a new leader does not repeat what the last one did
-/// within the interval.
+/// within the interval. A service that stops gives the lead up at once (before it is disposed, which may be later).
 /// </summary>
-public sealed class Sweeps(Db db, TimeProvider clock, ILogger<Sweeps> log) : IDisposable, IAsyncDisposable
+public sealed class Sweeps(Db db, TimeProvider clock, ILogger<Sweeps> log) : IHostedService, IDisposable, IAsyncDisposable
 {
     /// <summary>The advisory lock's key: any fixed number no other lock of the store uses (those hash a content hash or are Hierarchy's).</summary>
     const long LeadKey = 5_118_006_244_771_540_001;
@@ -20,6 +20,7 @@ public sealed class Sweeps(Db db, TimeProvider clock, ILogger<Sweeps> log) : IDi
     readonly SemaphoreSlim _gate = new(1, 1);
     readonly Dictionary<string, DateTimeOffset> _next = new(StringComparer.Ordinal);
     DbConnection? _held;
+    bool _stopped;
 
     /// <summary>Whether this instance runs the shared sweeps now; on PostgreSQL it takes the lead when no one holds it.</summary>
     public async Task<bool> LeadAsync(CancellationToken ct)
@@ -28,6 +29,7 @@ public sealed class Sweeps(Db db, TimeProvider clock, ILogger<Sweeps> log) : IDi
         await _gate.WaitAsync(ct);
         try
         {
+            if (_stopped) return false;
             if (_held is not null)
             {
                 try
@@ -94,7 +96,24 @@ public sealed class Sweeps(Db db, TimeProvider clock, ILogger<Sweeps> log) : IDi
         return runs is not null;
     }
 
-    public async ValueTask DisposeAsync()
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Gives the lead up as the service stops, so that another instance takes it at its next tick.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _stopped = true;
+            await ReleaseAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    async Task ReleaseAsync()
     {
         if (_held is null) return;
         // Unlocked before the connection goes back to the pool, where the session (and its lock) would live on.
@@ -104,12 +123,21 @@ public sealed class Sweeps(Db db, TimeProvider clock, ILogger<Sweeps> log) : IDi
         _held = null;
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        await ReleaseAsync();
+        _gate.Dispose();
+    }
+
     public void Dispose()
     {
-        if (_held is null) return;
-        try { _held.Execute("SELECT pg_advisory_unlock(@LeadKey)", new { LeadKey }); }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException) { }
-        _held.Dispose();
-        _held = null;
+        if (_held is not null)
+        {
+            try { _held.Execute("SELECT pg_advisory_unlock(@LeadKey)", new { LeadKey }); }
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException) { }
+            _held.Dispose();
+            _held = null;
+        }
+        _gate.Dispose();
     }
 }

@@ -45,6 +45,7 @@ public static class StoreApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Db>();
         builder.Services.AddSingleton<Sweeps>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Sweeps>());
         if (settings.Data.Kind == DbKind.Postgres) builder.Services.AddPostgresListener();
         builder.Services.AddSingleton<PendingFiles>();
         builder.Services.AddSingleton(sp => new MediaStorage(settings.Storage, sp.GetRequiredService<PendingFiles>(),
