@@ -99,21 +99,24 @@ public sealed class SeveralInstancesTests
     public async Task A_worker_heard_through_either_is_announced_once_and_its_lapse_cleared_once()
     {
         await using var broker = await Mosquitto.StartAsync();
-        await using var stores = await TwoStores.StartAsync(new Dictionary<string, string>(Mqtt(broker)) { ["WORKER_TTL_SECONDS"] = "2" });
+        await using var stores = await TwoStores.StartAsync(new Dictionary<string, string>(Mqtt(broker)) { ["WORKER_TTL_SECONDS"] = "3" });
         await using var presence = await MqttSubscriber.ConnectAsync(broker, "inference/workers/#");
         using var a = stores.ClientA();
         using var b = stores.ClientB();
 
-        // Each heartbeat is announced by the instance that took it; the two may reach the broker in either order.
+        // Each heartbeat is announced by the instance that took it; the two may reach the broker in either order (and on
+        // a loaded machine the worker may lapse between them, which clears it in between: that is right too).
         Assert.Equal(HttpStatusCode.OK, (await a.HeartbeatAsync("gpu-1", ["multi"], 1)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await b.HeartbeatAsync("gpu-1", ["multi"], 0)).StatusCode);
         var announced = new List<int>();
-        for (var i = 0; i < 2; i++) announced.Add((await presence.NextOnAsync(Topics.Worker("gpu-1"))).Json.GetProperty("idle_count").GetInt32());
+        while (true)
+        {
+            var message = await presence.NextOnAsync(Topics.Worker("gpu-1"), seconds: 60);
+            if (message.Payload.Length > 0) announced.Add(message.Json.GetProperty("idle_count").GetInt32());
+            // Then silence: the instance leading the lapse watch clears it, the other only forgets it.
+            else if (announced.Count >= 2) break;
+        }
         Assert.Equal([0, 1], announced.Order());
-
-        // Then silence: the instance leading the lapse watch clears it, the other only forgets it.
-        var cleared = await presence.NextOnAsync(Topics.Worker("gpu-1"));
-        Assert.Equal("", cleared.Payload);
         await NoMoreAsync(presence, m => m.Topic == Topics.Worker("gpu-1"));
     }
 
