@@ -7,8 +7,8 @@ namespace Store.Tests.Data;
 
 /// <summary>
 /// Two services on one PostgreSQL database and one data folder, always on PostgreSQL: what neither process's own locks
-/// can settle is settled by the database (the content hash, SKIP LOCKED, the lock for moves). The rest of running
-/// several instances as one (signals, SSE, the read-auth cache, the sweeps) is not built yet (README, PostgreSQL).
+/// can settle is settled by the database (the content hash, SKIP LOCKED, the lock for moves). Two real processes on
+/// one database and one bucket, with their signals, events, read-auth and sweeps: Store.Tests/Instances.
 /// </summary>
 public sealed class SharedPostgresTests
 {

@@ -9,8 +9,11 @@ public sealed record ReadAuthState(bool ReadAuthEnabled, long? UpdatedAt, string
 /// <summary>
 /// Whether entity reads need a token. The value stored in the database (set through
 /// PUT /admin/config/read-auth) wins once it exists; before that READ_AUTH_ENABLED decides.
-/// Every request under an EntityRead rule asks, so the value is held in memory: it is loaded once
-/// and replaced on every change, which only this service makes.
+/// Every request under an EntityRead rule asks. On SQLite the value is held in memory: it is loaded once and
+/// replaced on every change, which only this service makes. On PostgreSQL several instances may serve one store and
+/// a change made through one must hold on the others at once, that is for any request sent after the change was
+/// answered: a notification from the database would arrive some time after that answer (the two race), so there
+/// every request reads the row (one primary-key lookup; README, "Several instances").
 /// </summary>
 public sealed class ReadAuthSwitch(Db db, AuthOptions options, TimeProvider clock)
 {
@@ -21,19 +24,24 @@ public sealed class ReadAuthSwitch(Db db, AuthOptions options, TimeProvider cloc
 
     public async ValueTask<ReadAuthState> CurrentAsync(CancellationToken ct = default)
     {
+        if (db.Kind == DbKind.Postgres) return await ReadAsync(ct);
         if (_current is { } current) return current;
         await _gate.WaitAsync(ct);
         try
         {
-            if (_current is { } loaded) return loaded;
-            await using var connection = await db.OpenAsync(ct);
-            var row = await connection.QuerySingleOrDefaultAsync<Row>(
-                "SELECT value AS Value, updated_at AS UpdatedAt, updated_by AS UpdatedBy FROM settings WHERE key = @Key", new { Key });
-            return _current = row is null
-                ? new ReadAuthState(options.ReadAuthEnabled, null, null)
-                : new ReadAuthState(row.Value == "true", row.UpdatedAt, row.UpdatedBy);
+            return _current ??= await ReadAsync(ct);
         }
         finally { _gate.Release(); }
+    }
+
+    async Task<ReadAuthState> ReadAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            "SELECT value AS Value, updated_at AS UpdatedAt, updated_by AS UpdatedBy FROM settings WHERE key = @Key", new { Key }, cancellationToken: ct));
+        return row is null
+            ? new ReadAuthState(options.ReadAuthEnabled, null, null)
+            : new ReadAuthState(row.Value == "true", row.UpdatedAt, row.UpdatedBy);
     }
 
     public async ValueTask<bool> EnabledAsync(CancellationToken ct = default) => (await CurrentAsync(ct)).ReadAuthEnabled;

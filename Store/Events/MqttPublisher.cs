@@ -59,6 +59,16 @@ public sealed class MqttPublisher : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Forgets the retained message of <paramref name="topic"/> without sending anything: another instance owns the
+    /// topic's state now, and a reconnect must not send this one's old message again. One still queued goes out.
+    /// </summary>
+    public void ForgetRetained(string topic)
+    {
+        lock (_retained)
+            if (_retained.TryGetValue(topic, out var latest) && latest.Payload.Length > 0) _retained.Remove(topic);
+    }
+
     void Dropped()
     {
         if (Interlocked.Increment(ref _dropped) == 1)

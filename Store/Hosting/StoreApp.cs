@@ -47,6 +47,9 @@ public static class StoreApp
         builder.Services.AddSingleton(settings.Events);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Db>();
+        builder.Services.AddSingleton<Sweeps>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Sweeps>());
+        if (settings.Data.Kind == DbKind.Postgres) builder.Services.AddPostgresListener();
         builder.Services.AddSingleton<PendingFiles>();
         builder.Services.AddSingleton(sp => new MediaStorage(settings.Storage, sp.GetRequiredService<PendingFiles>(),
             settings.S3 is { } s3 ? Storage.S3.S3Setup.Open(s3) : null, sp.GetRequiredService<ILogger<MediaStorage>>()));

@@ -1,3 +1,5 @@
+using Store.Data;
+
 namespace Store.Compute.Queue;
 
 public static class JobServices
@@ -7,6 +9,8 @@ public static class JobServices
     {
         services.AddSingleton<JobFolders>();
         services.AddSingleton<JobSignals>();
+        // On PostgreSQL the jobs table's trigger tells every instance of a change any of them committed (sql/postgres/0006).
+        services.AddSingleton(sp => new DbNotice("store_jobs", sp.GetRequiredService<JobSignals>().Changed));
         services.AddSingleton<JobQueue>();
         services.AddSingleton<WorkerTable>();
         services.AddHostedService<JobMaintenance>();

@@ -3,7 +3,10 @@ namespace Store.Compute.Queue;
 /// <summary>
 /// Wakes whoever waits for the queue to change: event streams re-read their job, long-polling
 /// claims try again. One signal for all jobs keeps it simple; waiters re-check what they care about.
-/// Take <see cref="Next"/> before reading the database so a change in between is never missed.
+/// Take <see cref="Next"/> before reading the database so a change in between is never missed. The queue fires it
+/// after each commit of its own; on PostgreSQL a change committed by another instance fires it too, through the jobs
+/// table's NOTIFY (<see cref="Data.PostgresListener"/>), which also repeats this instance's own changes: a waiter may
+/// wake twice for one change and finds nothing new the second time.
 /// </summary>
 public sealed class JobSignals
 {

@@ -9,9 +9,10 @@ namespace Store.Entities.Lookup;
 /// Fills <c>file_md5</c> for media items stored before the column existed, reading each file once. It walks the
 /// entities by id from where the column is still empty, so a restart simply carries on (the empty column is the
 /// bookmark). Uploads never wait for it: one file at a time, each a single-row UPDATE that holds the write lock
-/// for a moment, guarded so that a file replaced meanwhile keeps the MD5 its upload computed.
+/// for a moment, guarded so that a file replaced meanwhile keeps the MD5 its upload computed. Of several instances on
+/// one PostgreSQL database the one leading the shared sweeps runs it (<see cref="Sweeps"/>).
 /// </summary>
-public sealed class FileMd5Backfill(Db db, MediaStorage storage, ILogger<FileMd5Backfill> log) : BackgroundService
+public sealed class FileMd5Backfill(Db db, MediaStorage storage, Sweeps sweeps, ILogger<FileMd5Backfill> log) : BackgroundService
 {
     const int Batch = 100;
 
@@ -22,7 +23,10 @@ public sealed class FileMd5Backfill(Db db, MediaStorage storage, ILogger<FileMd5
         // Let the service finish starting (and its first requests through) before reading old files.
         try { await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken); }
         catch (OperationCanceledException) { return; }
-        try { await RunAsync(stoppingToken); }
+        try
+        {
+            if (await sweeps.LeadAsync(stoppingToken)) await RunAsync(stoppingToken);
+        }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         catch (Exception e) { log.LogError(e, "Filling the file MD5 of older entities stopped; it resumes at the next start"); }
     }

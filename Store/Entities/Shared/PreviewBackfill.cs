@@ -20,9 +20,12 @@ public sealed record PreviewOptions
 /// Fills in missing previews: those of entities stored before previews existed, and the large one of every
 /// image uploaded since (an upload makes only the small one: see README "Previews"). It walks the entities
 /// by id and looks at the disk, so it needs no state of its own and simply starts over after a restart. It
-/// makes one preview at a time and only while no upload is being inspected, so uploads never wait for it.
+/// makes one preview at a time and only while no upload is being inspected, so uploads never wait for it. Of several
+/// instances on one PostgreSQL database only the one leading the shared sweeps makes passes (<see cref="Sweeps"/>); it
+/// hears of its own uploads only, so another instance's wait for the large preview is up to <see cref="PreviewOptions.Rescan"/>.
 /// </summary>
-public sealed class PreviewBackfill(Db db, EntityPreviews previews, UploadActivity activity, PreviewOptions options, ILogger<PreviewBackfill> log)
+public sealed class PreviewBackfill(Db db, EntityPreviews previews, UploadActivity activity, PreviewOptions options, Sweeps sweeps,
+    ILogger<PreviewBackfill> log)
     : BackgroundService
 {
     const int Batch = 200;
@@ -36,7 +39,10 @@ public sealed class PreviewBackfill(Db db, EntityPreviews previews, UploadActivi
         {
             while (!ct.IsCancellationRequested)
             {
-                try { await PassAsync(failed, ct); }
+                try
+                {
+                    if (await sweeps.LeadAsync(ct)) await PassAsync(failed, ct);
+                }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A database not migrated (--no-migrate) or busy: previews are still made on request; try again later.

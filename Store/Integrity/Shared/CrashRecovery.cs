@@ -1,4 +1,5 @@
 using Store.Data;
+using Store.Entities.Shared;
 using Store.Storage;
 
 namespace Store.Integrity.Shared;
@@ -8,6 +9,9 @@ namespace Store.Integrity.Shared;
 /// pending journal and the set-aside folders name. A file set aside by a delete or replace whose commit never came
 /// goes back while a row still names it; a journaled file, folder or object no row names is removed; nothing else is
 /// touched. The journal also names the objects of a bucket (MEDIA_STORE=s3) put for a write or deleted after one.
+/// The journal is this instance's own (CL_SERVER_DIR/.pending), but on PostgreSQL another instance may be storing the
+/// same content at that key right now (the bucket is shared): a stored file is judged and removed while its content
+/// hash is held, as an upload holds it from placing the file to its commit.
 /// </summary>
 public static class CrashRecovery
 {
@@ -49,10 +53,22 @@ public static class CrashRecovery
                     continue;
                 }
                 // In a bucket: an object put, or one whose delete after the commit never came.
-                if (folder.RemoveAsync(folder.Relative(path), CancellationToken.None).GetAwaiter().GetResult()) removed++;
+                if (RemoveUnnamedAsync(db, connection, folder, folder.Relative(path)).GetAwaiter().GetResult()) removed++;
             }
             File.Delete(entryFile);
         }
         return new Outcome(restored, removed, kept);
+    }
+
+    /// <summary>Removes a journaled unit no row named when it was looked at; on PostgreSQL a stored file is looked at again under its hash.</summary>
+    static async Task<bool> RemoveUnnamedAsync(Db db, System.Data.Common.DbConnection connection, OwnedFolder folder, string relative)
+    {
+        if (db.Kind == DbKind.Sqlite || folder.Folder != "store") return await folder.RemoveAsync(relative, CancellationToken.None);
+        await using var tx = await connection.BeginTransactionAsync();
+        await EntityTable.HoldHashAsync(connection, tx, Path.GetFileNameWithoutExtension(relative));
+        if (await folder.IsNamedAsync(connection, tx, relative)) return false;
+        var removed = await folder.RemoveAsync(relative, CancellationToken.None);
+        await tx.CommitAsync();
+        return removed;
     }
 }
