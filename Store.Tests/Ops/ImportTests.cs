@@ -90,7 +90,7 @@ public sealed partial class ImportTests : IDisposable
         // its first progress line comes, after two seconds, even on an idle machine. The interrupt comes at the first
         // progress line that counts a stored picture, a state rather than a moment: on a loaded machine two seconds
         // may pass with nothing stored.
-        for (var i = 0; i < Files; i++) Write($"many/{i:000}.png", TestMedia.Png(i, 320, 240));
+        for (var i = 0; i < Files; i++) Write($"many/{i:000}.png", TestMedia.Png(i, 640, 480));
         await using var host = await StoreHost.StartAsync(server: Server.Kestrel);
 
         await using (var import = StoreProcess.Start(["import", _root, "--server", host.BaseAddress.ToString(), "--parallel", "1"], new Dictionary<string, string>()))
