@@ -93,7 +93,7 @@ public sealed class JobsAdminTests
     [Fact]
     public async Task The_retention_sweep_comes_back_hourly_for_jobs_that_have_aged_since()
     {
-        var clock = FakeClock.StartingNow();
+        var clock = FakeClock.ForDays();
         await using var host = await StoreHost.StartAsync(s => s with { JobRetentionDays = 7 }, b => b.UseClock(clock));
         var aging = await Finished(host, "completed", new byte[10]);
         clock.Advance(TimeSpan.FromDays(6));

@@ -59,6 +59,7 @@ public sealed class StoreHost : IAsyncDisposable
         {
             if (server == Server.InMemory) builder.WebHost.UseTestServer();
             configure?.Invoke(builder);
+            SharedExifTool.UseIfDefault(builder);
         });
         await app.StartAsync();
         var address = server == Server.InMemory ? new Uri("http://localhost/") : new Uri(app.Urls.First());

@@ -39,11 +39,14 @@ public sealed class KillTests : IDisposable
             await AssertConsistentAsync(address, round);
 
             using var stop = new CancellationTokenSource();
-            var workers = Enumerable.Range(0, 4).Select(w => Workload(address, $"{round}-{w}", totals, stop.Token)).ToList();
-            // Spread over the first moments of the load (first uploads, mid-stream, commits, purges) and well into it.
-            // On a bucket a fresh process's first puts are slow (the SDK's code is compiled on first use, and s3rver is
-            // no fast server): the window is longer so that the writes get as far as jobs before the kill.
-            await Task.Delay(TimeSpan.FromMilliseconds(150 + random.Next(0, 2500) + (S3Server.Selected ? 3000 : 0)), Ct);
+            using var answers = new Answers();
+            var workers = Enumerable.Range(0, 4).Select(w => Workload(address, $"{round}-{w}", totals, answers, stop.Token)).ToList();
+            // Spread over the first moments of the load (first uploads, mid-stream, commits, purges) and well into it:
+            // the kill comes after a number of answers, then somewhere inside the requests under way. Counted, not
+            // timed, so that the same moments come on an idle machine, a loaded one, and a bucket (whose first puts
+            // are slow: the SDK's code is compiled on first use, and s3rver is no fast server).
+            await answers.WaitForAsync(random.Next(0, MaxAnswersBeforeKill), TimeSpan.FromMinutes(2));
+            await Task.Delay(random.Next(0, 100), Ct);
             await store.DisposeAsync();  // SIGKILL
             stop.Cancel();
             await Task.WhenAll(workers);
@@ -54,8 +57,34 @@ public sealed class KillTests : IDisposable
         var finalAddress = new Uri($"http://127.0.0.1:{last}");
         await final.WaitUntilHealthyAsync(finalAddress);
         await AssertConsistentAsync(finalAddress, -1);
+        TestContext.Current.TestOutputHelper?.WriteLine("answered before the kills: " + string.Join(", ", totals));
         Assert.True(totals.GetValueOrDefault("create") > 10, string.Join(", ", totals));
         Assert.True(totals.GetValueOrDefault("job") > 3, string.Join(", ", totals));
+    }
+
+    /// <summary>About what four workers get through in 2.5 s on the idle 2-core machine (the window of kills before).</summary>
+    const int MaxAnswersBeforeKill = 200;
+
+    /// <summary>Counts the answers the workers get, of any status, and lets the test wait for a number of them.</summary>
+    sealed class Answers : DelegatingHandler
+    {
+        int _count;
+
+        public Answers() : base(new SocketsHttpHandler()) { }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            Interlocked.Increment(ref _count);
+            return response;
+        }
+
+        /// <summary>Waits for <paramref name="count"/> answers, or at most <paramref name="limit"/>: a store that stalls is killed as it stands.</summary>
+        public async Task WaitForAsync(int count, TimeSpan limit)
+        {
+            var deadline = DateTime.UtcNow + limit;
+            while (Volatile.Read(ref _count) < count && DateTime.UtcNow < deadline) await Task.Delay(5, Ct);
+        }
     }
 
     async Task AssertConsistentAsync(Uri address, int round)
@@ -68,9 +97,9 @@ public sealed class KillTests : IDisposable
     }
 
     /// <summary>Mixed writes until the store dies; every answer is ignored, as a client cut off would.</summary>
-    static async Task Workload(Uri address, string name, Dictionary<string, int> totals, CancellationToken stop)
+    static async Task Workload(Uri address, string name, Dictionary<string, int> totals, Answers answers, CancellationToken stop)
     {
-        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(20) };
+        using var client = new HttpClient(answers, disposeHandler: false) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(20) };
         void Count(string what) { lock (totals) totals[what] = totals.GetValueOrDefault(what) + 1; }
         var n = 0;
         try

@@ -8,8 +8,27 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Admin.Config;
 
 /// <summary>GET /admin/config and PUT /admin/config/read-auth: the runtime read-auth switch (contract sections 3, 5, 7).</summary>
-public sealed class AdminConfigTests
+public sealed class AdminConfigTests(AdminConfigTests.UntouchedConfig untouched) : IClassFixture<AdminConfigTests.UntouchedConfig>
 {
+    /// <summary>
+    /// One service with auth on whose config nothing ever changes: the tests of refused bodies share it, each checking
+    /// afterwards that the config is still unset, so a refused body that changed it fails there as on a service of its own.
+    /// </summary>
+    public sealed class UntouchedConfig : IAsyncLifetime
+    {
+        public TestKey Key { get; } = TestKey.Create();
+        StoreHost? _host;
+        public StoreHost Host => _host ?? throw new InvalidOperationException("not started");
+
+        public async ValueTask InitializeAsync() => _host = await AuthHost.StartAsync(Key);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_host is not null) await _host.DisposeAsync();
+            Key.Dispose();
+        }
+    }
+
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     static StringContent JsonBody(string json) => new(json, Encoding.UTF8, "application/json");
@@ -112,9 +131,7 @@ public sealed class AdminConfigTests
     [MemberData(nameof(RejectedBodies))]
     public async Task Bad_input_is_a_422_in_list_form_and_changes_nothing(string kind, string body, string type)
     {
-        using var key = TestKey.Create();
-        await using var host = await AuthHost.StartAsync(key);
-        using var admin = host.As(key.Token(isAdmin: true));
+        using var admin = untouched.Host.As(untouched.Key.Token(isAdmin: true));
         var response = await admin.PutAsync("/admin/config/read-auth", Body(kind, body), Ct);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var item = Assert.Single((await response.ReadJsonAsync()).GetProperty("detail").EnumerateArray());
@@ -225,9 +242,7 @@ public sealed class AdminConfigTests
     [MemberData(nameof(OversizedForms))]
     public async Task A_form_beyond_the_form_limits_is_a_422_in_list_form_not_a_500(string form)
     {
-        using var key = TestKey.Create();
-        await using var host = await AuthHost.StartAsync(key);
-        using var admin = host.As(key.Token(isAdmin: true));
+        using var admin = untouched.Host.As(untouched.Key.Token(isAdmin: true));
         var response = await admin.PutAsync("/admin/config/read-auth", Body("urlencoded", form), Ct);
         Assert.Contains("limit", await Expect.ShapeErrorAsync(response, "value_error", "body"));
         Assert.False((await Config(admin)).GetProperty("read_auth_enabled").GetBoolean());
