@@ -54,7 +54,13 @@ public sealed class EntityFiles(IMediaInspector inspector, MediaStorage storage,
             try { await storage.PlacePreviewsAsync(relative, previews, ct); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException || storage.Bucket is not null && e is not OperationCanceledException) { }
         }
-        activity.FileStored();
+        // The backfill is woken once the request is over, by when its row is committed (or the file removed): woken at
+        // the file, it could look before the row exists and then sleep until the next upload.
+        context.Response.OnCompleted(() =>
+        {
+            activity.FileStored();
+            return Task.CompletedTask;
+        });
         return relative;
     }
 
