@@ -10,10 +10,17 @@ namespace ReadBench;
 /// </summary>
 static class Cost
 {
-    public static int Run(string dbPath, string statementsPath)
+    /// <summary><paramref name="setup"/>: statements run first on the connection (a PRAGMA the service would set, to compare).</summary>
+    public static int Run(string dbPath, string statementsPath, IReadOnlyList<string> setup)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dbPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
+        foreach (var sql in setup)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            Console.WriteLine($"{sql}: {command.ExecuteScalar()}");
+        }
         using (var version = connection.CreateCommand())
         {
             version.CommandText = "SELECT sqlite_version()";

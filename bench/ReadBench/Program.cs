@@ -3,18 +3,22 @@ using ReadBench;
 // readbench generate <data-dir> <entities>   a library in <data-dir>/media_store.db; prints the benchmark's parameters
 // readbench generate <data-dir> <entities> <postgres://…>   the same library in that PostgreSQL database
 // readbench bare <port> <json-file>          GET /entities/{id} answering that JSON, and nothing else
-// readbench cost <db> <statements-file>       the CPU time of bench/sql-cost --print's statements on the service's SQLite
+// readbench cost <db> <statements-file> [sql...]  the CPU time of bench/sql-cost --print's statements on the service's SQLite
+//                                              (each sql run first on the connection: a PRAGMA to compare)
+// readbench writes <db> <n>                   the CPU time the search triggers cost an insert and a label change,
+//                                              without and with 64 kept search counts (sql/0013); rolled back
 return args switch
 {
     ["generate", var dir, var count] => Library.Generate(dir, int.Parse(count)),
     ["generate", var dir, var count, var url] => Library.Generate(dir, int.Parse(count), url),
     ["bare", var port, var json] => await Bare.RunAsync(int.Parse(port), File.ReadAllText(json)),
-    ["cost", var db, var statements] => Cost.Run(db, statements),
+    ["cost", var db, var statements, .. var setup] => Cost.Run(db, statements, setup),
+    ["writes", var db, var count] => Writes.Run(db, int.Parse(count)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: readbench generate <data-dir> <entities> [postgres://…] | readbench bare <port> <json-file> | readbench cost <db> <statements-file>");
+    Console.Error.WriteLine("usage: readbench generate <data-dir> <entities> [postgres://…] | readbench bare <port> <json-file> | readbench cost <db> <statements-file> [sql...] | readbench writes <db> <n>");
     return 2;
 }

@@ -62,8 +62,12 @@ static class ListEntitiesSql
         args.Add("limit", pageSize);
         args.Add("offset", (long)(page - 1) * pageSize);
 
+        // A search whose count is kept (sql/0013) reads it, and counts and keeps it below when it is not kept yet.
+        var keepsCount = filters.Length == 0 && q.Version is null && SearchCounts.Applies(words, index);
         string count;
-        if (words.IsEmpty && countable && q.Version is null)
+        if (keepsCount)
+            count = SearchCounts.LookUpSql(SearchCounts.Key(words, args), q.HidesDeleted);
+        else if (words.IsEmpty && countable && q.Version is null)
         {
             count = CounterSql(q, isCollection);
             args.Add("scope", q.ParentId ?? -1);
@@ -94,11 +98,26 @@ static class ListEntitiesSql
                 ORDER BY {OrderBy("e.id")}
                 """;
         }
-        using var results = await db.QueryMultipleAsync($"{count};\n{select}", args);
-        var total = await results.ReadSingleAsync<long>();
-        IReadOnlyList<Entity> items = q.Version is null
-            ? (await results.ReadAsync<Entity>()).AsList()
-            : (await results.ReadAsync<EntityVersion>()).Select(v => v.AsEntity()).ToList();
+        long total = 0;
+        SearchCounts.Kept? kept = null;
+        IReadOnlyList<Entity> items;
+        using (var results = await db.QueryMultipleAsync($"{count};\n{select}", args))
+        {
+            if (keepsCount) kept = await results.ReadFirstOrDefaultAsync<SearchCounts.Kept>();
+            else total = await results.ReadSingleAsync<long>();
+            items = q.Version is null
+                ? (await results.ReadAsync<Entity>()).AsList()
+                : (await results.ReadAsync<EntityVersion>()).Select(v => v.AsEntity()).ToList();
+        }
+        if (keepsCount)
+        {
+            if (kept is null) total = await SearchCounts.CountAsync(db, words, q.HidesDeleted);
+            else
+            {
+                total = kept.Total;
+                await SearchCounts.AskedAsync(db, words, kept);
+            }
+        }
         return (items, total);
     }
 

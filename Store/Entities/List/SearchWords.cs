@@ -59,5 +59,8 @@ public sealed record SearchWords(IReadOnlyList<string> Indexed, IReadOnlyList<st
         return hideDeleted ? $"{match} NOT grams : {Quoted(SearchGrams.Deleted)}" : match;
     }
 
+    /// <summary>The soft-deleted matches alone: the words and the marker (the marker's few entries lead the walk).</summary>
+    public string DeletedMatchExpression() => $"{MatchExpression(false)} AND grams : {Quoted(SearchGrams.Deleted)}";
+
     static string Quoted(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
 }
