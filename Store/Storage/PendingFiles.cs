@@ -20,7 +20,9 @@ public sealed class PendingFiles(StorageOptions options)
         var path = Path.Combine(Dir, $"{Guid.NewGuid():N}.json");
         try
         {
-            using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            // FileShare.Read: on Linux .NET takes an exclusive flock for FileShare.None, which fails while the audit or the crash
+            // check holds a shared one on this new file to read it (a half-written entry reads as naming nothing).
+            using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
             {
                 stream.Write(JsonSerializer.SerializeToUtf8Bytes(fullPaths.ToArray()));
                 stream.Flush(flushToDisk: true);
