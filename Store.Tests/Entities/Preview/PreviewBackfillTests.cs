@@ -73,6 +73,28 @@ public sealed class PreviewBackfillTests
             () => "the backfill made the previews the uploads skipped; missing: " + string.Join(", ", expected.Where(f => !later.HasStored(f))));
     }
 
+    [Fact]
+    public async Task Passes_after_the_first_look_only_at_entities_changed_since_the_last()
+    {
+        // An overlap of 1 ms: a pass then reads the rows stamped from the previous pass's newest one on.
+        await using var host = await StoreHost.StartAsync(configure: b => b.Services.AddSingleton(new PreviewOptions
+        {
+            Quiet = TimeSpan.FromMilliseconds(200), Overlap = TimeSpan.FromMilliseconds(1),
+        }));
+        var old = await host.Client.UploadAsync(TestMedia.Jpeg(77, 1600, 1200), "old photo");
+        await Eventually(() => host.HasStored(host.PreviewFile(old, 1440)), "the old photo's large preview was made");
+        var first = await host.Client.UploadAsync(TestMedia.Jpeg(78, 1600, 1200), "first new photo");
+        await Eventually(() => host.HasStored(host.PreviewFile(first, 1440)), "the first new photo's large preview was made");
+
+        // Lost from the disk now, the old photo's preview is not looked for by a pass that follows an upload: that pass
+        // reads only the rows changed since the previous one began (the preview is made again when it is asked for).
+        await host.RemoveStoredAsync(host.PreviewFile(old, 1440));
+        var second = await host.Client.UploadAsync(TestMedia.Jpeg(79, 1600, 1200), "second new photo");
+        await Eventually(() => host.HasStored(host.PreviewFile(second, 1440)), "the second new photo's large preview was made");
+        Assert.False(host.HasStored(host.PreviewFile(old, 1440)));
+        Assert.Equal((1440, 1080), await host.Client.PreviewSizeAsync(old.Id(), "?size=large"));
+    }
+
     static Task Eventually(Func<bool> condition, string what) => Eventually(condition, () => what);
 
     static async Task Eventually(Func<bool> condition, Func<string> what)
