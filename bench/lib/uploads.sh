@@ -1,10 +1,11 @@
 # Shared by bench/run and bench/upload-ab (sourced, not run): making the test JPEGs, starting a published
 # service, counting its CPU, uploading a folder of files and reading percentiles.
 
-# make_jpegs DIR N: N distinct 1920x1080 JPEGs with camera EXIF, as a phone would send.
+# make_jpegs DIR N [SOURCE]: N distinct 1920x1080 JPEGs with camera EXIF, as a phone would send. Another lavfi SOURCE
+# (testsrc, say) makes pictures that are none of testsrc2's, for a warm-up set that must not be duplicates.
 make_jpegs() {
   mkdir -p "$1"
-  ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=1920x1080:rate=25 -frames:v "$2" -q:v 3 "$1/%04d.jpg"
+  ffmpeg -hide_banner -loglevel error -f lavfi -i "${3:-testsrc2}=size=1920x1080:rate=25" -frames:v "$2" -q:v 3 "$1/%04d.jpg"
   exiftool -q -overwrite_original -Make=Bench -Model=Camera '-DateTimeOriginal=2024:06:01 12:00:00' -OffsetTimeOriginal=+02:00 "$1"
 }
 
@@ -22,6 +23,21 @@ start_service() {
     sleep 0.1
   done
   echo "the service did not start:"; cat "$log"; return 1
+}
+
+# warm_up IMG_DIR PORT CLIENTS DATA_DIR: uploads a warm-up set that is not timed, so the timed uploads meet code the JIT
+# has already compiled (tiering is off, so a method's first call compiles it fully optimised), as a server that has
+# been running does; then waits until the background pass has finished with the warm-up's previews.
+warm_up() {
+  local dir=$1 port=$2 clients=$3 data=$4 count last=-1 still=0
+  [ -d "$dir" ] || return 0
+  upload_all "$dir" "$port" "$clients" "$data/../warm-up-latency.txt" >/dev/null
+  for _ in $(seq 1 240); do
+    count=$(find "$data/media" -name '*.webp' 2>/dev/null | wc -l)
+    if [ "$count" -eq "$last" ]; then still=$((still + 1)); else still=0; last=$count; fi
+    [ "$still" -ge 20 ] && return 0
+    sleep 0.25
+  done
 }
 
 stop_service() {
