@@ -19,13 +19,15 @@ public sealed class WriteUnit : IAsyncDisposable
 {
     readonly List<PendingRemoval> _asides = [];
     readonly List<Action> _onRollback = [];
+    readonly bool _member;
     bool _committed;
 
-    WriteUnit(DbConnection connection, DbTransaction transaction, DbKind kind)
+    WriteUnit(DbConnection connection, DbTransaction transaction, DbKind kind, bool member = false)
     {
         Connection = connection;
         Transaction = transaction;
         Kind = kind;
+        _member = member;
     }
 
     public DbConnection Connection { get; }
@@ -62,10 +64,36 @@ public sealed class WriteUnit : IAsyncDisposable
     /// <summary>Undoes a file placed for this unit's rows (<paramref name="undo"/>) when the unit ends without its commit.</summary>
     public void RemoveOnRollback(Action undo) => _onRollback.Add(undo);
 
-    /// <summary>Commits, then purges what was set aside; answers the bytes purged.</summary>
+    /// <summary>A write of a <see cref="WriteBatch"/> asked to commit: its savepoint is kept for the batch's commit.</summary>
+    internal bool CommitAsked { get; private set; }
+
+    /// <summary>One write of a <see cref="WriteBatch"/>: this unit's connection and transaction, inside a savepoint.</summary>
+    internal WriteUnit Member() => new(Connection, Transaction, Kind, member: true);
+
+    /// <summary>
+    /// Commits, then purges what was set aside; answers the bytes purged. A write of a <see cref="WriteBatch"/> only
+    /// asks here: its batch commits it with the others, and it purges once that commit is durable (answering 0).
+    /// </summary>
     public async Task<long> CommitAsync(CancellationToken ct)
     {
+        if (_member)
+        {
+            CommitAsked = true;
+            return 0;
+        }
         await Transaction.CommitAsync(ct);
+        return Committed();
+    }
+
+    /// <summary>The batch this write belongs to has committed.</summary>
+    internal Task CommitMemberAsync()
+    {
+        Committed();
+        return Task.CompletedTask;
+    }
+
+    long Committed()
+    {
         _committed = true;
         long freed = 0;
         foreach (var removal in _asides) freed += removal.Complete();
@@ -78,7 +106,11 @@ public sealed class WriteUnit : IAsyncDisposable
         {
             foreach (var removal in _asides) removal.Undo();
             foreach (var undo in _onRollback) undo();
+            // Undone once: a batch may dispose a write twice (when it fails, and when its batch is lost).
+            _asides.Clear();
+            _onRollback.Clear();
         }
+        if (_member) return;
         await Transaction.DisposeAsync();
         await Connection.DisposeAsync();
     }

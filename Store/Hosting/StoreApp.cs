@@ -47,6 +47,7 @@ public static class StoreApp
         builder.Services.AddSingleton(settings.Events);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Db>();
+        builder.Services.AddSingleton<WriteBatch>();
         builder.Services.AddSingleton<Sweeps>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Sweeps>());
         if (settings.Data.Kind == DbKind.Postgres) builder.Services.AddPostgresListener();

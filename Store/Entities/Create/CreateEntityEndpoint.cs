@@ -20,7 +20,7 @@ public static class CreateEntityEndpoint
             .WithDescription("Same content as an existing entity creates nothing and answers 200 with that entity.");
 
     public static async Task<Results<Created<Entity>, Ok<Entity>, UnprocessableEntity<ValidationErrorBody>, UnprocessableEntity<ErrorBody>>> Handle(
-        HttpContext context, Db db, EntityFiles files, TimeProvider clock, CancellationToken ct)
+        HttpContext context, Db db, WriteBatch batch, EntityFiles files, TimeProvider clock, CancellationToken ct)
     {
         await using var form = await MultipartForm.ReadAsync(context.Request, files.TempDir, ct);
         var input = EntityForm.From(form);
@@ -47,6 +47,22 @@ public static class CreateEntityEndpoint
             var (inspected, problem) = await files.InspectAsync(image, ct);
             if (inspected is null) return Errors.Unprocessable(problem!);
             info = inspected;
+        }
+
+        // A collection is SQL alone: it shares its commit with the other writes that wait for the lock at the same moment.
+        if (info is null)
+        {
+            var (collection, problem) = await batch.RunAsync(async unit =>
+            {
+                if (entity.ParentId is { } parent && await Hierarchy.ParentProblemAsync(unit.Connection, unit.Transaction, parent, null) is { } parentProblem)
+                    return ((Entity?)null, parentProblem);
+                var row = await EntityTable.InsertAsync(unit.Connection, unit.Transaction, entity);
+                await unit.CommitAsync(ct);
+                return (row, (string?)null);
+            }, ct);
+            if (problem is not null) return Errors.Unprocessable(problem);
+            Events.ItemEvents.Stored(context, collection!);
+            return TypedResults.Created($"/entities/{collection!.Id}", collection);
         }
 
         // The duplicate check and the insert rely on the unit holding the hash: another upload of the same file waits
