@@ -79,6 +79,41 @@ public static class OpenStore
     public static string StoredLocation(this StoreHost host, string relative) =>
         Bucket(host) is { } bucket ? bucket.Locate(relative) : host.MediaPath(relative);
 
+    /// <summary>
+    /// Whether a job's own file, or any under a job's folder (<c>jobs/&lt;id&gt;</c>), is there: in CL_SERVER_DIR, or
+    /// with MEDIA_STORE=s3 under the same keys in the bucket. <paramref name="relative"/> is the wire's path.
+    /// </summary>
+    public static bool HasJobFiles(this StoreHost host, string relative)
+    {
+        if (Bucket(host) is not { } bucket) return Path.Exists(Path.Combine(host.Settings.ServerDir, relative));
+        return bucket.HeadAsync(relative, Ct).GetAwaiter().GetResult() is not null
+               || ListAsync(bucket, relative + "/").GetAwaiter().GetResult().Count > 0;
+    }
+
+    /// <summary>Puts a job file where the store keeps them, behind the service's back.</summary>
+    public static async Task PlantJobFileAsync(this StoreHost host, string relative, string content)
+    {
+        if (Bucket(host) is { } bucket)
+        {
+            await bucket.PutBytesAsync(relative, System.Text.Encoding.UTF8.GetBytes(content), "application/octet-stream", Ct);
+            return;
+        }
+        var path = Path.Combine(host.Settings.ServerDir, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, content, Ct);
+    }
+
+    /// <summary>Removes a job's folder (or its keys) behind the service's back.</summary>
+    public static async Task RemoveJobFilesAsync(this StoreHost host, string relative)
+    {
+        if (Bucket(host) is { } bucket) await bucket.DeleteAsync(await ListAsync(bucket, relative + "/"), Ct);
+        else Directory.Delete(Path.Combine(host.Settings.ServerDir, relative), recursive: true);
+    }
+
+    /// <summary>Where the audit and the journal say a job's files are: the full path, or <c>s3://bucket/key</c>.</summary>
+    public static string JobLocation(this StoreHost host, string relative) =>
+        Bucket(host) is { } bucket ? bucket.Locate(relative) : Path.Combine(host.Settings.ServerDir, relative);
+
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     static IReadOnlyList<string> FilesUnder(StoreHost host, string folder)

@@ -1,3 +1,6 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using Npgsql;
 using Store.Data;
 using Store.Storage;
@@ -98,6 +101,20 @@ public sealed class TwoStores : IAsyncDisposable
             throw;
         }
         return new TwoStores(url, bucket, started[0].Item1, started[0].Item2, started[1].Item1, started[1].Item2, dirs);
+    }
+
+    /// <summary>The keys of the stores' bucket under <paramref name="prefix"/>, read behind their backs.</summary>
+    public async Task<List<string>> KeysAsync(string prefix)
+    {
+        using var s3 = new AmazonS3Client(new BasicAWSCredentials(Bucket.AccessKey, Bucket.SecretKey), new AmazonS3Config
+        {
+            ServiceURL = Bucket.Endpoint!,
+            ForcePathStyle = true,
+            AuthenticationRegion = Bucket.Region,
+        });
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket.Bucket, Prefix = prefix },
+            TestContext.Current.CancellationToken);
+        return listed.S3Objects?.Select(o => o.Key).Order(StringComparer.Ordinal).ToList() ?? [];
     }
 
     /// <summary>How many times <paramref name="text"/> appears in the output of both processes together.</summary>

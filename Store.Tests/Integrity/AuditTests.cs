@@ -58,8 +58,8 @@ public sealed class AuditTests : IAsyncLifetime
         var jobId = job.GetProperty("job_id").GetString()!;
         const string strayFile = "store/2024/01/02/deadbeef.png";
         await _host.PlantStoredAsync(strayFile, "planted");
-        var strayJob = Path.Combine(_host.Settings.JobsDir, Guid.NewGuid().ToString("D"));
-        Plant(strayJob, "input", "x.txt");
+        var strayJob = $"jobs/{Guid.NewGuid():D}";
+        await _host.PlantJobFileAsync($"{strayJob}/input/x.txt", "planted");
         // A preview no entity's file names is an orphan too.
         const string strayPreview = "previews/2024/01/02/deadbeef-256.webp";
         await _host.PlantStoredAsync(strayPreview, "planted");
@@ -74,16 +74,16 @@ public sealed class AuditTests : IAsyncLifetime
         {
             [strayFile] = _host.StoredLocation(strayFile),
             [strayPreview] = _host.StoredLocation(strayPreview),
-            [$"jobs/{Path.GetFileName(strayJob)}"] = strayJob,
+            [strayJob] = _host.JobLocation(strayJob),
         }, orphans);
 
         Assert.Equal(3, (await ClearAsync()).GetProperty("files_deleted").GetInt32());
         Assert.False(_host.HasStored(strayFile));
         Assert.False(_host.HasStored(strayPreview));
-        Assert.False(Directory.Exists(strayJob));
+        Assert.False(_host.HasJobFiles(strayJob));
         Assert.True(File.Exists(own) && File.Exists(temp));
         Assert.True(_host.HasStored(entity.Str("file_path")!));
-        Assert.True(Directory.Exists(Path.Combine(_host.Settings.JobsDir, jobId)));
+        Assert.True(_host.HasJobFiles($"jobs/{jobId}"));
         Assert.Empty(Paths(await AuditAsync(), "orphaned_files"));
     }
 
@@ -94,7 +94,7 @@ public sealed class AuditTests : IAsyncLifetime
         var job = await _host.CreateAsync("exif", JobKit.Form("in.txt", Forms.Text("job input")));
         await _host.RemoveStoredAsync(entity.Str("file_path")!);
         var jobId = job.GetProperty("job_id").GetString()!;
-        Directory.Delete(Path.Combine(_host.Settings.JobsDir, jobId), recursive: true);
+        await _host.RemoveJobFilesAsync($"jobs/{jobId}");
 
         var missing = (await AuditAsync()).GetProperty("missing_files").EnumerateArray().ToList();
         Assert.Equal(2, missing.Count);
@@ -114,9 +114,9 @@ public sealed class AuditTests : IAsyncLifetime
     {
         const string placing = "store/2024/01/02/inflight.png";
         await _host.PlantStoredAsync(placing, "planted");
-        var jobFolder = Path.Combine(_host.Settings.JobsDir, Guid.NewGuid().ToString("D"));
-        Plant(jobFolder, "input", "a.txt");
-        using (_host.App.Services.GetRequiredService<PendingFiles>().Record(_host.StoredLocation(placing), jobFolder))
+        var jobFolder = $"jobs/{Guid.NewGuid():D}";
+        await _host.PlantJobFileAsync($"{jobFolder}/input/a.txt", "planted");
+        using (_host.App.Services.GetRequiredService<PendingFiles>().Record(_host.StoredLocation(placing), _host.JobLocation(jobFolder)))
         {
             Assert.Empty(Paths(await AuditAsync(), "orphaned_files"));
             Assert.Equal(0, (await ClearAsync()).GetProperty("files_deleted").GetInt32());

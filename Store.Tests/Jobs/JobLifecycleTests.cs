@@ -6,6 +6,8 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Jobs;
 
+/// <summary>With STORE_TEST_STORAGE=s3 the jobs' own files are in the bucket (scripts/test's third pass).</summary>
+[Trait("storage", "both")]
 public sealed class JobLifecycleTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -35,7 +37,7 @@ public sealed class JobLifecycleTests
         Assert.Equal(input.Length, file.GetProperty("size").GetInt64());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(input)), file.Str("hash"));
         Assert.Equal(["filename", "hash", "path", "size"], file.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-        Assert.True(System.IO.File.Exists(Path.Combine(host.Settings.ServerDir, file.Str("path")!)));
+        Assert.True(host.HasJobFiles(file.Str("path")!));
 
         // Follow the job in real time from the start.
         using var events = await host.Client.GetAsync($"/compute/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead, Ct);
@@ -85,7 +87,7 @@ public sealed class JobLifecycleTests
         Assert.Equal(HttpStatusCode.Conflict, (await host.Client.ProgressAsync(id, "w1", 50)).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await host.Client.DeleteAsync($"/compute/jobs/{id}", Ct)).StatusCode);
-        Assert.False(Directory.Exists(Path.Combine(host.Settings.JobsDir, id)));
+        Assert.False(host.HasJobFiles($"jobs/{id}"));
         var gone = await host.Client.GetAsync($"/compute/jobs/{id}", Ct);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.Equal("Job not found", (await gone.ReadJsonAsync()).Str("detail"));

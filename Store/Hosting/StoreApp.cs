@@ -53,7 +53,8 @@ public static class StoreApp
         if (settings.Data.Kind == DbKind.Postgres) builder.Services.AddPostgresListener();
         builder.Services.AddSingleton<PendingFiles>();
         builder.Services.AddSingleton(sp => new MediaStorage(settings.Storage, sp.GetRequiredService<PendingFiles>(),
-            settings.S3 is { } s3 ? Storage.S3.S3Setup.Open(s3) : null, sp.GetRequiredService<ILogger<MediaStorage>>()));
+            settings.S3 is { } s3 ? Storage.S3.S3Setup.Open(s3) : null, sp.GetRequiredService<ILogger<MediaStorage>>(),
+            settings.S3 is not null && settings.Data.Kind == DbKind.Postgres ? new StoredFileRecheck(sp.GetRequiredService<Db>()) : null));
         builder.Services.AddSingleton<DiskSpace>();
         builder.Services.AddIntegrity();
         builder.Services.AddSingleton(settings.Media);

@@ -41,4 +41,7 @@ public interface IObjectStore
 
     /// <summary>Every key that starts with <paramref name="prefix"/>.</summary>
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct);
+
+    /// <summary>Every key that starts with <paramref name="prefix"/>, with its size (the listing has it: no request a key).</summary>
+    IAsyncEnumerable<(string Key, long Size)> ListSizedAsync(string prefix, CancellationToken ct);
 }

@@ -10,7 +10,10 @@ namespace Store.Storage;
 /// A file's previews are named from its path (<see cref="PreviewPath"/>), so they are placed, set aside and deleted
 /// with it and no row has to name them.
 /// </summary>
-public sealed class MediaStorage(StorageOptions options, PendingFiles pending, IObjectStore? bucket, ILogger<MediaStorage>? log)
+/// <param name="guard">On PostgreSQL with a bucket: the re-check that keeps a delete from taking the object of an upload
+/// committed on another instance (<see cref="IRemovalGuard"/>); null where one process is the whole store.</param>
+public sealed class MediaStorage(StorageOptions options, PendingFiles pending, IObjectStore? bucket, ILogger<MediaStorage>? log,
+    IRemovalGuard? guard = null)
 {
     readonly KeyGate _removing = new();
 
@@ -188,21 +191,28 @@ public sealed class MediaStorage(StorageOptions options, PendingFiles pending, I
     /// In the folder they are moved aside: no upload can place a file before that lock is released, so the same content
     /// uploaded again right after the commit lands on the original path and is never mistaken for the file being
     /// removed. In a bucket nothing is touched before the commit: the keys are journaled (a crash before the delete
-    /// leaves them for the next start to judge), then deleted after it while a put of the same key waits.
+    /// leaves them for the next start to judge), then deleted after it while a put of the same key waits: in this
+    /// process at the <see cref="KeyGate"/>, or, with a guard (<see cref="IRemovalGuard"/>), each file only once the guard has
+    /// found no row naming it again (an upload holding that content on any instance finishes first). The gate is not
+    /// closed then: an upload here waits for its hash inside the guard's check, and must not also wait for this delete.
     /// </summary>
     public PendingRemoval SetAside(IEnumerable<string?> relativePaths)
     {
-        var paths = relativePaths.Where(p => !string.IsNullOrEmpty(p)).SelectMany(p => WithPreviews(p!));
+        var files = relativePaths.Where(p => !string.IsNullOrEmpty(p)).Select(p => p!).Distinct(StringComparer.Ordinal).ToList();
+        var paths = files.SelectMany(WithPreviews);
         if (bucket is null) return Aside.Move(Root, TempDir, paths);
         var keys = paths.Distinct(StringComparer.Ordinal).ToList();
         if (keys.Count == 0) return new PendingRemoval(() => 0, () => { });
         var entry = pending.Record(keys.Select(bucket.Locate));
-        _removing.Close(keys);
+        if (guard is null) _removing.Close(keys);
         return new PendingRemoval(() =>
         {
             try
             {
-                bucket.DeleteAsync(keys, CancellationToken.None).GetAwaiter().GetResult();
+                if (guard is null) bucket.DeleteAsync(keys, CancellationToken.None).GetAwaiter().GetResult();
+                else
+                    foreach (var file in files)
+                        guard.RemoveUnlessNamedAsync(file, ct => bucket.DeleteAsync(WithPreviews(file), ct), CancellationToken.None).GetAwaiter().GetResult();
                 entry.Dispose();
             }
             catch (Exception e) when (e is not OutOfMemoryException)

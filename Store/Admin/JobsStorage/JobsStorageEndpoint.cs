@@ -19,6 +19,6 @@ public static class JobsStorageEndpoint
     {
         await using var connection = await db.OpenAsync(ct);
         var count = await JobSql.CountAsync(connection);
-        return TypedResults.Ok(new JobsStorageResponse(JobFolders.FolderSize(folders.Root), count));
+        return TypedResults.Ok(new JobsStorageResponse(await folders.SizeAsync(ct), count));
     }
 }

@@ -20,17 +20,28 @@ public sealed class LocalWorkerBackend(JobQueue queue, JobFolders folders, strin
     /// <summary>
     /// The files are on this machine already: uploads in the job's folder, external files where they lie; checked
     /// the way the download endpoint checks them, so a link swapped in since creation cannot lead a task elsewhere.
+    /// Uploads kept in a bucket (perhaps by another instance) are fetched into the job's scratch folder first.
     /// </summary>
-    public Task<IReadOnlyList<TaskInput>> FetchInputsAsync(Job job, string scratchDir, CancellationToken ct)
+    public async Task<IReadOnlyList<TaskInput>> FetchInputsAsync(Job job, string scratchDir, CancellationToken ct)
     {
         var inputs = new List<TaskInput>();
         foreach (var file in job.InputFiles)
         {
+            if (folders.InBucket(job.JobId, file))
+            {
+                // Listed names are unique within a job and clean of path parts.
+                var local = Path.Combine(scratchDir, "input", file.Filename);
+                Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+                if (!await folders.Bucket!.DownloadAsync(file.Path, local, ct))
+                    throw new TaskFailedException($"Input file {file.Filename} is missing from the bucket");
+                inputs.Add(new TaskInput(file.Filename, local));
+                continue;
+            }
             var path = folders.ReadablePath(job.JobId, file)
                        ?? throw new TaskFailedException($"Input file {file.Filename} is missing or no longer in an allowed folder");
             inputs.Add(new TaskInput(file.Filename, path));
         }
-        return Task.FromResult<IReadOnlyList<TaskInput>>(inputs);
+        return inputs;
     }
 
     public async Task ProgressAsync(string jobId, int progress, CancellationToken ct) =>

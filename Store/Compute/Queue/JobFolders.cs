@@ -4,12 +4,18 @@ using Store.Contracts;
 namespace Store.Compute.Queue;
 
 /// <summary>
-/// The job files on disk: <c>CL_SERVER_DIR/jobs/&lt;job_id&gt;/input|output</c>, a temporary folder on the
-/// same filesystem for uploads, safe file names, and the allowed homes of external files.
+/// The job files: <c>CL_SERVER_DIR/jobs/&lt;job_id&gt;/input|output</c> on disk, or with MEDIA_STORE=s3 in the bucket
+/// under keys that are those same relative paths (the wire's <c>path</c>), so that every instance on one bucket reads
+/// them; a temporary folder on local disk for uploads, safe file names, and the allowed homes of external files
+/// (always local paths, read in place).
 /// </summary>
-public sealed class JobFolders(JobOptions options)
+public sealed class JobFolders(JobOptions options, MediaStorage media, PendingFiles pending, ILogger<JobFolders> log)
 {
     public string Root { get; } = options.JobsDir;
+
+    /// <summary>The bucket holding the jobs' own files, or null: the folder holds them.</summary>
+    public IObjectStore? Bucket => media.Bucket;
+
     public string TempDir => Path.Combine(Root, ".tmp");
 
     public string JobDir(string jobId) => Path.Combine(Root, jobId);
@@ -46,6 +52,53 @@ public sealed class JobFolders(JobOptions options)
     /// </summary>
     public bool IsOwnFile(string jobId, JobFile file) =>
         !Path.IsPathRooted(file.Path) && file.Path.StartsWith(RelativeToServer(JobDir(jobId)) + "/", StringComparison.Ordinal);
+
+    /// <summary>The job a path relative to CL_SERVER_DIR (<c>jobs/&lt;job_id&gt;/…</c>) belongs to.</summary>
+    public static string JobIdOf(string relative) => relative.Split('/')[1];
+
+    /// <summary>What the pending journal and the audit call a job's own files: its folder, or <c>s3://bucket/jobs/&lt;job_id&gt;</c>.</summary>
+    public string Locate(string jobId) => Bucket is { } bucket ? bucket.Locate(Key(jobId)) : JobDir(jobId);
+
+    /// <summary>Where a job's own file will be, as the journal names it (<see cref="Locate(string)"/>).</summary>
+    public string Locate(string jobId, string folder, string name) =>
+        Bucket is { } bucket ? bucket.Locate($"{Key(jobId)}/{folder}/{name}") : Path.Combine(JobDir(jobId), folder, name);
+
+    static string Key(string jobId) => $"jobs/{jobId}";
+
+    /// <summary>
+    /// Stores an upload or output as <c>jobs/&lt;job_id&gt;/&lt;folder&gt;/&lt;name&gt;</c>: moved durably into the folder,
+    /// or streamed from the temporary file to the bucket (in parts when large; the temporary file stays for its owner).
+    /// </summary>
+    public async Task<JobFile> StoreAsync(string tempPath, string jobId, string folder, string name, string hash, CancellationToken ct)
+    {
+        if (Bucket is not { } bucket) return Place(tempPath, Path.Combine(JobDir(jobId), folder, name), name, hash);
+        var key = $"{Key(jobId)}/{folder}/{name}";
+        var size = new FileInfo(tempPath).Length;
+        await bucket.PutFileAsync(key, tempPath, "application/octet-stream", ct);
+        return new JobFile(name, key, size, hash);
+    }
+
+    /// <summary>
+    /// Removes a job's own files stored (or being stored) for a write that did not commit, by name: a put cut short may
+    /// still have landed, and a name never stored is nothing to do. A failure leaves them to the audit.
+    /// </summary>
+    public async Task RemoveAsync(string jobId, string folder, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0) return;
+        if (Bucket is not { } bucket)
+        {
+            foreach (var name in names) FileCleanup.TryDelete(Path.Combine(JobDir(jobId), folder, name));
+            return;
+        }
+        try { await bucket.DeleteAsync(names.Select(name => $"{Key(jobId)}/{folder}/{name}"), CancellationToken.None); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.LogWarning("Deleting {Count} files of job {Job} that did not commit failed: {Reason}", names.Count, jobId, e.Message);
+        }
+    }
+
+    /// <summary>A listed file that is one of the job's own in the bucket, read from there by its path as the key.</summary>
+    public bool InBucket(string jobId, JobFile file) => Bucket is not null && IsOwnFile(jobId, file);
 
     /// <summary>Moves a temporary file durably to <paramref name="target"/> and describes it.</summary>
     public JobFile Place(string tempPath, string target, string filename, string hash)
@@ -94,13 +147,55 @@ public sealed class JobFolders(JobOptions options)
 
     /// <summary>
     /// Moves the jobs' folders aside while the caller holds the database's write lock and deletes their rows
-    /// (see <see cref="Aside"/>): purged after the commit, put back if it fails or never comes.
+    /// (see <see cref="Aside"/>): purged after the commit, put back if it fails or never comes. In a bucket nothing
+    /// is touched before the commit: the jobs are journaled, and after it every key under each job's prefix is
+    /// deleted (a completion still putting outputs finds no row and removes its own); a failure keeps the journal
+    /// entry, so the next start deletes them.
     /// </summary>
-    public PendingRemoval SetAside(IEnumerable<string> jobIds) =>
-        Aside.Move(options.ServerDir, TempDir, jobIds.Select(id => RelativeToServer(JobDir(id))));
+    public PendingRemoval SetAside(IEnumerable<string> jobIds)
+    {
+        if (Bucket is null) return Aside.Move(options.ServerDir, TempDir, jobIds.Select(id => RelativeToServer(JobDir(id))));
+        var ids = jobIds.ToList();
+        if (ids.Count == 0) return new PendingRemoval(() => 0, () => { });
+        var entry = pending.Record(ids.Select(id => Locate(id)));
+        return new PendingRemoval(() =>
+        {
+            try
+            {
+                long freed = 0;
+                foreach (var id in ids) freed += DeleteJobAsync(id).GetAwaiter().GetResult();
+                entry.Dispose();
+                return freed;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                log.LogWarning("Deleting the files of {Count} removed jobs failed, left for the next start: {Reason}", ids.Count, e.Message);
+                return 0;
+            }
+        }, entry.Dispose);
+    }
+
+    /// <summary>Deletes a job's files (its folder, or its keys in the bucket); answers the bytes they held.</summary>
+    public async Task<long> DeleteJobAsync(string jobId)
+    {
+        if (Bucket is not { } bucket) return DeleteJob(jobId);
+        var keys = new List<(string Key, long Size)>();
+        await foreach (var entry in bucket.ListSizedAsync(Key(jobId) + "/", CancellationToken.None)) keys.Add(entry);
+        if (keys.Count > 0) await bucket.DeleteAsync(keys.Select(k => k.Key), CancellationToken.None);
+        return keys.Sum(k => k.Size);
+    }
+
+    /// <summary>The bytes of every job's files: the folder's (with uploads in flight), and the bucket's <c>jobs/</c> keys.</summary>
+    public async Task<long> SizeAsync(CancellationToken ct)
+    {
+        var size = FolderSize(Root);
+        if (Bucket is { } bucket)
+            await foreach (var (_, bytes) in bucket.ListSizedAsync("jobs/", ct)) size += bytes;
+        return size;
+    }
 
     /// <summary>Deletes a job's folder; answers the bytes it held.</summary>
-    public long DeleteJob(string jobId)
+    long DeleteJob(string jobId)
     {
         var dir = JobDir(jobId);
         var size = FolderSize(dir);

@@ -28,7 +28,7 @@ public sealed record CleanupResult(int DeletedCount, long FreedSpace);
 /// statements are <see cref="WorkerTable"/>'s; a heartbeat runs them in the queue's transaction, with its lease renewals.
 /// </summary>
 public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobSignals signals, JobFolders folders, PendingFiles pending,
-    WorkerTable workers, IEnumerable<IQueueListener> listeners, ILogger<JobQueue> log)
+    WorkerTable workers, IEnumerable<IQueueListener> listeners, ILogger<JobQueue> log, JobHolds holds)
 {
     // SQLite takes writers one at a time anyway; holding the gate to the end of the notices keeps a claim's
     // "processing" from overtaking the "pending" of the commit just before it.
@@ -189,6 +189,7 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
     {
         var hashed = new List<(OutputUpload Upload, string Hash)>();
         foreach (var upload in uploads) hashed.Add((upload, await FileHash.Sha256Async(upload.TempPath, ct)));
+        if (folders.Bucket is not null && hashed.Count > 0) return await CompleteIntoBucketAsync(jobId, workerId, taskOutput, hashed, ct);
 
         var now = Now();
         PendingEntry? journal = null;
@@ -203,8 +204,13 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
                 if (heldParams is null) return await RefusalAsync(connection, tx, jobId);
 
                 var outputDir = folders.OutputDir(jobId);
-                Directory.CreateDirectory(outputDir);
-                var taken = new HashSet<string>(Directory.EnumerateFiles(outputDir).Select(Path.GetFileName)!, StringComparer.Ordinal);
+                var taken = new HashSet<string>(StringComparer.Ordinal);
+                // No folder for a completion without outputs: with a bucket there would be nothing else on this disk.
+                if (hashed.Count > 0)
+                {
+                    Directory.CreateDirectory(outputDir);
+                    taken.UnionWith(Directory.EnumerateFiles(outputDir).Select(Path.GetFileName)!);
+                }
                 var files = new List<JobFile>();
                 var targets = hashed.Select(h => FileNames.UniqueName(FileNames.CleanName(h.Upload.FileName), taken)).ToList();
                 // Outputs placed but not yet listed on the row are orphans if the service dies before the commit.
@@ -215,20 +221,76 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
                     files.Add(folders.Place(upload.TempPath, target, name, hash));
                     unit.RemoveOnRollback(() => FileCleanup.TryDelete(target));
                 }
-                var outputPath = JobFolders.FirstPath("output", files);
-                var row = unit.Kind == DbKind.Sqlite
-                    ? await connection.QuerySingleAsync<JobRow>(CompleteSqlite,
-                        new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText(), outputPath }, tx)
-                    : await connection.QuerySingleAsync<JobRow>(CompletePostgres,
-                        new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText(), parameters = WithDefault(heldParams, "output_path", outputPath) }, tx);
-                changes.Jobs.Add(row);
-                return new ReportOutcome(ReportStatus.Ok, row.ToJob());
+                return await CompletedAsync(unit, changes, jobId, now, taskOutput, heldParams, files);
             }, ct);
         }
         finally
         {
             journal?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A completion whose outputs go to the bucket: they are put before the write transaction (a transfer must hold
+    /// neither the queue's gate nor SQLite's write lock), while the job is held (<see cref="JobHolds"/>), and only if
+    /// the worker holds the job then: a late completion by a worker whose lease lapsed must not put over the outputs
+    /// another worker's completion committed. The transaction checks the holder again; refused there, or failed, it
+    /// removes what it put, which no one else can have put meanwhile.
+    /// </summary>
+    async Task<ReportOutcome> CompleteIntoBucketAsync(string jobId, string workerId, JsonElement? taskOutput,
+        IReadOnlyList<(OutputUpload Upload, string Hash)> hashed, CancellationToken ct)
+    {
+        await using var hold = await holds.HoldAsync(jobId, ct);
+        await using (var read = await db.OpenAsync(ct))
+        {
+            if (await read.QuerySingleOrDefaultAsync<int?>($"SELECT 1 FROM jobs WHERE job_id = @jobId AND {HeldBy}", new { jobId, workerId, now = Now() }) is null)
+                return await RefusalAsync(read, null, jobId);
+        }
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var names = hashed.Select(h => FileNames.UniqueName(FileNames.CleanName(h.Upload.FileName), taken)).ToList();
+        var files = new List<JobFile>();
+        // Outputs put but not yet listed on the row are orphans if the service dies before the commit.
+        using var journal = pending.Record(names.Select(name => folders.Locate(jobId, "output", name)));
+        var inUnit = false;
+        try
+        {
+            foreach (var ((upload, hash), name) in hashed.Zip(names)) files.Add(await folders.StoreAsync(upload.TempPath, jobId, "output", name, hash, ct));
+            var now = Now();
+            var outcome = await WriteAsync(async (unit, changes) =>
+            {
+                inUnit = true;
+                unit.RemoveOnRollback(() => folders.RemoveAsync(jobId, "output", names).GetAwaiter().GetResult());
+                var (connection, tx) = (unit.Connection, unit.Transaction);
+                changes.Jobs.AddRange(await ExpireAsync(connection, tx, now));
+                var heldParams = await connection.QuerySingleOrDefaultAsync<string?>(connection.Pick(HeldParamsSqlite, HeldParamsPostgres),
+                    new { jobId, workerId, now }, tx);
+                if (heldParams is null) return await RefusalAsync(connection, tx, jobId);
+                return await CompletedAsync(unit, changes, jobId, now, taskOutput, heldParams, files);
+            }, ct);
+            // A refusal commits too (the lapsed leases it returned), with no row naming the outputs.
+            if (outcome.Status != ReportStatus.Ok) await folders.RemoveAsync(jobId, "output", names);
+            return outcome;
+        }
+        catch
+        {
+            if (!inUnit) await folders.RemoveAsync(jobId, "output", names);
+            throw;
+        }
+    }
+
+    /// <summary>Marks the held job completed with its listed outputs (already in place) and its task output.</summary>
+    static async Task<ReportOutcome> CompletedAsync(WriteUnit unit, Changes changes, string jobId, long now, JsonElement? taskOutput,
+        string heldParams, IReadOnlyList<JobFile> files)
+    {
+        var (connection, tx) = (unit.Connection, unit.Transaction);
+        var outputPath = JobFolders.FirstPath("output", files);
+        var row = unit.Kind == DbKind.Sqlite
+            ? await connection.QuerySingleAsync<JobRow>(CompleteSqlite,
+                new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText(), outputPath }, tx)
+            : await connection.QuerySingleAsync<JobRow>(CompletePostgres,
+                new { jobId, now, files = JobJson.Text(files), output = taskOutput?.GetRawText(), parameters = WithDefault(heldParams, "output_path", outputPath) }, tx);
+        changes.Jobs.Add(row);
+        return new ReportOutcome(ReportStatus.Ok, row.ToJob());
     }
 
     /// <summary>The job's params while the worker holds it (null otherwise); on PostgreSQL the row stays locked, so no
@@ -364,7 +426,7 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
         return new ReportOutcome(ReportStatus.Ok, row.ToJob());
     }
 
-    static async Task<ReportOutcome> RefusalAsync(IDbConnection connection, IDbTransaction tx, string jobId) =>
+    static async Task<ReportOutcome> RefusalAsync(IDbConnection connection, IDbTransaction? tx, string jobId) =>
         await JobSql.GetAsync(connection, tx, jobId) is { } row
             ? new ReportOutcome(ReportStatus.NotHolder, row.ToJob())
             : new ReportOutcome(ReportStatus.NotFound);

@@ -8,6 +8,7 @@ public static class JobServices
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
         services.AddSingleton<JobFolders>();
+        services.AddSingleton<JobHolds>();
         services.AddSingleton<JobSignals>();
         // On PostgreSQL the jobs table's trigger tells every instance of a change any of them committed (sql/postgres/0006).
         services.AddSingleton(sp => new DbNotice("store_jobs", sp.GetRequiredService<JobSignals>().Changed));

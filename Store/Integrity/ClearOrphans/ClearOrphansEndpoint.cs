@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
+using Store.Compute.Queue;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Integrity.Shared;
@@ -38,6 +39,8 @@ public static class ClearOrphansEndpoint
                 // it places the file (<hash>.<ext>) to its commit, so holding the hash here keeps it from landing meanwhile.
                 if (unit.Kind == DbKind.Postgres && folder.Folder == "store")
                     await EntityTable.HoldHashAsync(connection, tx, Path.GetFileNameWithoutExtension(orphan.Relative));
+                // A job's keys in a bucket are put while the job is held, on whichever instance, until its row names them.
+                if (folder.Folder == "jobs") await JobHolds.HoldInAsync(connection, tx, JobFolders.JobIdOf(orphan.Relative));
                 if (await folder.IsNamedAsync(connection, tx, orphan.Relative)) continue;
                 if (await RemoveAsync(orphan, ct)) deleted++;
             }

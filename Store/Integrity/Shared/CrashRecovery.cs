@@ -1,3 +1,4 @@
+using Store.Compute.Queue;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Storage;
@@ -60,12 +61,16 @@ public static class CrashRecovery
         return new Outcome(restored, removed, kept);
     }
 
-    /// <summary>Removes a journaled unit no row named when it was looked at; on PostgreSQL a stored file is looked at again under its hash.</summary>
+    /// <summary>
+    /// Removes a journaled unit no row named when it was looked at; on PostgreSQL a stored file is looked at again
+    /// under its hash, and a job's files under the job's hold (another instance may be completing that job now).
+    /// </summary>
     static async Task<bool> RemoveUnnamedAsync(Db db, System.Data.Common.DbConnection connection, OwnedFolder folder, string relative)
     {
-        if (db.Kind == DbKind.Sqlite || folder.Folder != "store") return await folder.RemoveAsync(relative, CancellationToken.None);
+        if (db.Kind == DbKind.Sqlite || folder.Folder is not ("store" or "jobs")) return await folder.RemoveAsync(relative, CancellationToken.None);
         await using var tx = await connection.BeginTransactionAsync();
-        await EntityTable.HoldHashAsync(connection, tx, Path.GetFileNameWithoutExtension(relative));
+        if (folder.Folder == "store") await EntityTable.HoldHashAsync(connection, tx, Path.GetFileNameWithoutExtension(relative));
+        else await JobHolds.HoldInAsync(connection, tx, JobFolders.JobIdOf(relative));
         if (await folder.IsNamedAsync(connection, tx, relative)) return false;
         var removed = await folder.RemoveAsync(relative, CancellationToken.None);
         await tx.CommitAsync();

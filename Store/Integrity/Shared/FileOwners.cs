@@ -15,7 +15,8 @@ public enum OwnedUnit { EachFile, EachEntry }
 /// that path must exist as a file (<c>MustExist</c>; a job without uploads has no folder, and that is no loss).
 /// <paramref name="PostgresRowsSql"/> is the same query for PostgreSQL, where it differs (JSON functions).
 /// With a <paramref name="Bucket"/> (MEDIA_STORE=s3) the "folder" is a key prefix in it, <paramref name="BaseDir"/>
-/// is <c>s3://bucket</c> and every unit is one object.
+/// is <c>s3://bucket</c>, and a unit is one object, or for <see cref="OwnedUnit.EachEntry"/> the objects under one
+/// prefix (<c>jobs/&lt;job_id&gt;</c>), as a folder's entry holds its files.
 /// </summary>
 public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, OwnedUnit Unit, string RowsSql, string? PostgresRowsSql = null,
     IObjectStore? Bucket = null)
@@ -43,7 +44,10 @@ public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, 
         return slash < 0 ? relative : relative[..(Folder.Length + 1 + slash)];
     }
 
-    /// <summary>Every unit there now, relative to <see cref="BaseDir"/>: the folder's, or the bucket's keys under the prefix.</summary>
+    /// <summary>
+    /// Every unit there now, relative to <see cref="BaseDir"/>: the folder's, or the bucket's keys under the prefix
+    /// (each key, not its unit: <see cref="UnitOf"/> maps them).
+    /// </summary>
     public async Task<List<string>> UnitsAsync(CancellationToken ct)
     {
         if (Bucket is null) return Units(BaseDir).ToList();
@@ -76,8 +80,12 @@ public sealed record OwnedFolder(string Folder, string BaseDir, string TempDir, 
     {
         if (Bucket is not null)
         {
-            if (await Bucket.HeadAsync(relative, ct) is null) return false;
-            await Bucket.DeleteAsync([relative], ct);
+            var keys = new List<string>();
+            if (await Bucket.HeadAsync(relative, ct) is not null) keys.Add(relative);
+            if (Unit == OwnedUnit.EachEntry)
+                await foreach (var key in Bucket.ListAsync(relative + "/", ct)) keys.Add(key);
+            if (keys.Count == 0) return false;
+            await Bucket.DeleteAsync(keys, ct);
             return true;
         }
         var path = FullPath(relative);
@@ -132,7 +140,8 @@ public sealed class FileOwners(StorageOptions options, JobFolders jobs, MediaSto
                   FROM entities WHERE file_path LIKE 'store/%') f,
                  unnest(ARRAY[256, 1440]) AS size(value)
             """, media.Bucket),
-        new("jobs", options.ServerDir, jobs.TempDir, OwnedUnit.EachEntry,
+        // A job's own files are under jobs/<job_id>/ in CL_SERVER_DIR, or in the bucket under the same keys (MEDIA_STORE=s3).
+        new("jobs", jobs.Bucket?.Base ?? options.ServerDir, jobs.TempDir, OwnedUnit.EachEntry,
             """
             SELECT NULL AS EntityId, job_id AS JobId, 'jobs/' || job_id AS Path, 0 AS MustExist FROM jobs
             UNION ALL
@@ -150,7 +159,7 @@ public sealed class FileOwners(StorageOptions options, JobFolders jobs, MediaSto
             UNION ALL
             SELECT NULL, j.job_id, f.value ->> 'path', 1 FROM jobs j, jsonb_array_elements(j.output_files::jsonb) f
             WHERE f.value ->> 'path' LIKE 'jobs/%'
-            """),
+            """, jobs.Bucket),
     ];
 
     /// <summary>The folder that holds <paramref name="fullPath"/>, or null when the service does not judge that place.</summary>

@@ -49,13 +49,14 @@ public sealed class OrphanScan(Db db, FileOwners owners, PendingFiles pending)
             var named = await FileOwners.NamedAsync(connection, tx, folder);
             var owned = named.Select(n => folder.UnitOf(n.Path)).ToHashSet(StringComparer.Ordinal);
             var journaled = inFlight.Where(folder.Covers).Select(folder.Relative).ToList();
-            orphans.AddRange(found
+            // A bucket lists keys: a job's are judged together, by their prefix, as its folder is.
+            orphans.AddRange(found.Select(folder.UnitOf).Distinct(StringComparer.Ordinal)
                 .Where(u => !owned.Contains(u) && !InFlight(folder, u, journaled))
                 .Select(u => new Orphan(folder, u)));
             var present = found.ToHashSet(StringComparer.Ordinal);
             // A bucket's listing is every object there is; a folder's entries may hold files a row names.
             missing.AddRange(named
-                .Where(n => n.MustExist && !(folder.Unit == OwnedUnit.EachFile && present.Contains(n.Path))
+                .Where(n => n.MustExist && !((folder.Unit == OwnedUnit.EachFile || folder.Bucket is not null) && present.Contains(n.Path))
                             && (folder.Bucket is not null || !File.Exists(Path.Combine(folder.BaseDir, n.Path))))
                 .Select(n => new MissingFile(n.Path, folder.FullPath(n.Path), n.EntityId, n.JobId)));
         }

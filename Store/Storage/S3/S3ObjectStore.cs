@@ -154,13 +154,18 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
+        await foreach (var (key, _) in ListSizedAsync(prefix, ct)) yield return key;
+    }
+
+    public async IAsyncEnumerable<(string Key, long Size)> ListSizedAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
         string? token = null;
         do
         {
             var page = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, ContinuationToken = token }, ct);
             // The SDK leaves the list null for an empty page.
             if (page.S3Objects is { } objects)
-                foreach (var entry in objects) yield return entry.Key;
+                foreach (var entry in objects) yield return (entry.Key, entry.Size ?? 0);
             token = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
         while (token is not null);

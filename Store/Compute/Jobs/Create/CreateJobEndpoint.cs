@@ -22,7 +22,7 @@ public static class CreateJobEndpoint
                              "and must lie inside MEDIA_STORAGE_DIR or JOB_EXTERNAL_ROOTS. Every input error answers 400.");
 
     public static async Task<Results<Created<Job>, BadRequest<ErrorBody>>> Handle(
-        string task_type, HttpContext context, JobQueue queue, JobFolders folders, PendingFiles pending, CancellationToken ct)
+        string task_type, HttpContext context, JobQueue queue, JobFolders folders, JobHolds holds, PendingFiles pending, CancellationToken ct)
     {
         await using var form = await ReadFormAsync(context.Request, folders, ct);
         var input = CreateJobForm.From(task_type, form);
@@ -40,15 +40,17 @@ public static class CreateJobEndpoint
         var jobId = Guid.NewGuid().ToString("D");
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var files = new List<JobFile>();
-        // The job's folder may be left without its row by a crash from its first upload until the row commits.
-        if (input.Uploads.Count > 0) pending.Record(context, folders.JobDir(jobId));
+        // The job's folder (or its keys) may be left without its row by a crash from its first upload until the row
+        // commits. Put into a bucket, they are also held until then, so that no instance judges them orphans meanwhile.
+        await using var hold = input.Uploads.Count > 0 && folders.Bucket is not null ? await holds.HoldAsync(jobId, ct) : null;
+        if (input.Uploads.Count > 0) pending.Record(context, folders.Locate(jobId));
         try
         {
             foreach (var upload in input.Uploads)
             {
                 var name = FileNames.UniqueName(FileNames.CleanName(upload.FileName), taken);
                 var hash = await FileHash.Sha256Async(upload.TempPath, ct);
-                files.Add(folders.Place(upload.TempPath, Path.Combine(folders.InputDir(jobId), name), name, hash));
+                files.Add(await folders.StoreAsync(upload.TempPath, jobId, "input", name, hash, ct));
             }
             foreach (var (external, resolved) in externals)
             {
@@ -64,7 +66,7 @@ public static class CreateJobEndpoint
         }
         catch
         {
-            folders.DeleteJob(jobId);
+            await folders.DeleteJobAsync(jobId);
             throw;
         }
     }

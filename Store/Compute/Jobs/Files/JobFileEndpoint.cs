@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using Store.Auth;
 using Store.Data;
 using Store.Http;
 using Store.Compute.Queue;
+using Store.Contracts;
+using Store.Storage;
 
 namespace Store.Compute.Jobs.Files;
 
@@ -23,8 +26,8 @@ public static class JobFileEndpoint
                              "Only files listed on the job are served; a referenced external input is served from where it lies. " +
                              "Supports Range: 206 with the part asked for, 416 for a range outside the file.");
 
-    public static async Task<Results<PhysicalFileHttpResult, NotFound<ErrorBody>>> Handle(
-        string job_id, string path, Db db, JobFolders folders, CancellationToken ct)
+    public static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound<ErrorBody>>> Handle(
+        string job_id, string path, HttpContext context, Db db, JobFolders folders, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await JobSql.GetAsync(connection, null, job_id);
@@ -43,21 +46,38 @@ public static class JobFileEndpoint
         var file = listed.FirstOrDefault(f => f.Filename == name);
         if (file is null) return Errors.NotFound("File not found");
 
-        if (folders.ReadablePath(job_id, file) is not { } resolved) return Errors.NotFound("File not found");
-
         var contentType = ContentTypes.TryGetContentType(file.Filename, out var type) ? type : "application/octet-stream";
-        return TypedResults.PhysicalFile(resolved, contentType, file.Filename, enableRangeProcessing: true);
+        if (folders.InBucket(job_id, file))
+        {
+            // The same file result over the object, as for a stored file: Range, 304 and HEAD by its rules, only the bytes asked for fetched.
+            var bucket = folders.Bucket!;
+            if (await bucket.HeadAsync(file.Path, ct) is not { } info) return Errors.NotFound("File not found");
+            return TypedResults.Stream(ObjectReadStream.For(context.Request, bucket, file.Path, info.Length), contentType, file.Filename,
+                info.LastModified, Tag(file, info.Length, info.LastModified.UtcTicks), enableRangeProcessing: true);
+        }
+        if (folders.ReadablePath(job_id, file) is not { } resolved) return Errors.NotFound("File not found");
+        var written = System.IO.File.GetLastWriteTimeUtc(resolved);
+        return TypedResults.PhysicalFile(resolved, contentType, file.Filename, written,
+            Tag(file, new FileInfo(resolved).Length, written.Ticks), enableRangeProcessing: true);
+    }
+
+    /// <summary>The recorded hash, the size and the time: an external input may have changed in place since its hash was taken.</summary>
+    static EntityTagHeaderValue Tag(JobFile file, long length, long ticks)
+    {
+        var hash = string.IsNullOrEmpty(file.Hash) ? "0" : file.Hash[..Math.Min(32, file.Hash.Length)];
+        return new($"\"{hash}-{length:x}-{ticks:x}\"");
     }
 
     /// <summary>
     /// The file result declares no responses of its own: OpenAPI would show only 404. The body is binary (its type
-    /// comes from the file name). No ETag is sent, so there is no 304.
+    /// comes from the file name); an ETag is sent, so If-None-Match may answer 304.
     /// </summary>
     static Task DescribeFileResponses(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         operation.Responses ??= new OpenApiResponses();
         operation.Responses["200"] = Binary("The whole file");
         operation.Responses["206"] = Binary("The byte range asked for with Range");
+        operation.Responses["304"] = new OpenApiResponse { Description = "Not modified: the file still has the ETag of If-None-Match" };
         operation.Responses["416"] = new OpenApiResponse { Description = "The range lies outside the file" };
         return Task.CompletedTask;
     }
