@@ -96,7 +96,7 @@ public static class StoreApp
             return next(context);
         });
         app.UseStoreAuth();
-        app.MapOpenApi("/openapi/{documentName}.json").RequireAccess(Access.Public);
+        app.MapStoreOpenApi().RequireAccess(Access.Public);
         app.MapScalarApiReference("/scalar").RequireAccess(Access.Public);
         app.MapStore();
         app.MapStoreMetrics(settings.Observability);
