@@ -26,8 +26,8 @@ try
     var settings = cli.Apply(StoreSettings.FromEnvironment(Environment.GetEnvironmentVariable));
     switch (cli.Command)
     {
-        case "backup": return BackupCommand.Run(settings, cli.Rest, Console.Out, Console.Error);
-        case "verify": return VerifyCommand.Run(settings, cli.Rest, Console.Out, Console.Error);
+        case "backup": return BackupCommand.Run(settings.Ops, cli.Rest, Console.Out, Console.Error);
+        case "verify": return VerifyCommand.Run(settings.Ops, cli.Rest, Console.Out, Console.Error);
     }
     if (cli.Command == "migrate")
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Store.Health.Ready;
 using Store.Media;
 using Store.Tests.Auth;
 using Store.Tests.Infrastructure;
@@ -96,5 +97,42 @@ public sealed class ReadyTests
         Assert.Equal("failed", State(body, "exiftool"));
         Assert.Contains("/nonexistent/exiftool", body.GetProperty("checks").GetProperty("exiftool").GetProperty("detail").GetString());
         Assert.Equal("ok", State(body, "ffprobe"));
+    }
+
+    [Fact]
+    public async Task A_tool_that_goes_away_fails_its_check_once_its_last_answer_is_no_longer_kept()
+    {
+        var dir = Directory.CreateTempSubdirectory("store-ready-").FullName;
+        try
+        {
+            // The real ffprobe under a path the test can take away.
+            var ffprobe = Path.Combine(dir, "ffprobe");
+            File.CreateSymbolicLink(ffprobe, MediaTools.Find("ffprobe", Environment.GetEnvironmentVariable("PATH"))!);
+            var clock = FakeClock.StartingNow();
+            await using var host = await StoreHost.StartAsync(configure: b =>
+            {
+                b.UseClock(clock);
+                b.Services.AddSingleton(new MediaToolOptions { FfprobePath = ffprobe });
+            });
+            var (status, body) = await ReadyAsync(host);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("ok", State(body, "ffprobe"));
+
+            File.Delete(ffprobe);
+            // Within the time an answer is kept the tool is not started again.
+            (status, _) = await ReadyAsync(host);
+            Assert.Equal(HttpStatusCode.OK, status);
+
+            clock.Advance(ReadinessChecks.ToolAnswerKept);
+            (status, body) = await ReadyAsync(host);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            Assert.Equal("failed", State(body, "ffprobe"));
+            Assert.Contains(ffprobe, body.GetProperty("checks").GetProperty("ffprobe").GetProperty("detail").GetString());
+            Assert.Equal("ok", State(body, "exiftool"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
+using Store.Http;
 
 namespace Store.Health;
 
@@ -10,11 +11,9 @@ public sealed record HealthBody(string Status, string Service, string Version, [
 
 public static class HealthEndpoint
 {
-    public static void MapHealth(this IEndpointRouteBuilder routes) =>
+    public static void MapHealth(this ApiGroup routes) =>
         routes.MapGet("/", Handle)
-            .RequireAccess(Access.Public)
             .WithName("Health")
-            .WithTags("Health")
             .WithSummary("Service health")
             .WithDescription("guestMode is \"on\" while entity reads need no token (auth disabled, or read auth off) and \"off\" while they do.");
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Store.Http;
@@ -7,6 +9,52 @@ namespace Store.Hosting;
 /// <summary>Document metadata, request bodies the handlers read themselves, and the two 422 forms the contract allows, shown as one oneOf.</summary>
 public static class OpenApiSetup
 {
+    /// <summary>Distinct scheme, host and path base answers kept: the host is the client's to choose.</summary>
+    const int MaxKept = 16;
+
+    /// <summary>
+    /// GET /openapi/{documentName}.json, MapOpenApi's own answer kept once made. Making it builds the whole document
+    /// (tens of milliseconds of CPU), and it depends on the request only through the scheme, host and path base its
+    /// "servers" entry names: the routes and types it describes do not change while the service runs.
+    /// </summary>
+    public static IEndpointConventionBuilder MapStoreOpenApi(this IEndpointRouteBuilder app)
+    {
+        var kept = new ConcurrentDictionary<string, (string? ContentType, byte[] Body)>(StringComparer.Ordinal);
+        return app.MapOpenApi("/openapi/{documentName}.json").AddEndpointFilter(async (invocation, next) =>
+        {
+            var context = invocation.HttpContext;
+            var request = context.Request;
+            var key = $"{request.Scheme}://{request.Host}{request.PathBase} {request.RouteValues["documentName"]}";
+            if (kept.TryGetValue(key, out var answer))
+            {
+                context.Response.ContentType = answer.ContentType;
+                await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+                return Results.Empty;
+            }
+
+            // The framework's answer, taken into memory on its way out.
+            var body = context.Features.Get<IHttpResponseBodyFeature>()!;
+            using var buffer = new MemoryStream();
+            var taken = new StreamResponseBodyFeature(buffer, body);
+            context.Features.Set<IHttpResponseBodyFeature>(taken);
+            object? result;
+            try
+            {
+                result = await next(invocation);
+                await taken.CompleteAsync();
+            }
+            finally
+            {
+                context.Features.Set(body);
+            }
+            var bytes = buffer.ToArray();
+            if (context.Response.StatusCode == StatusCodes.Status200OK && kept.Count < MaxKept)
+                kept.TryAdd(key, (context.Response.ContentType, bytes));
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+            return result;
+        });
+    }
+
     public static void Configure(OpenApiOptions options)
     {
         options.AddDocumentTransformer((doc, _, _) =>

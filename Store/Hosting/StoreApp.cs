@@ -37,9 +37,9 @@ public static class StoreApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxUploadBytes);
-        builder.Logging.ConfigureStoreLogging(settings);
+        builder.Logging.ConfigureStoreLogging(settings.Observability);
 
-        builder.Services.AddSingleton(settings);
+        // The modules get their own options; StoreSettings itself stays with the host.
         builder.Services.AddSingleton(settings.Data);
         builder.Services.AddSingleton(settings.Storage);
         builder.Services.AddSingleton(settings.Auth);
@@ -72,7 +72,7 @@ public static class StoreApp
         builder.Services.AddStoreEvents(settings.Events);
         builder.Services.AddJobs();
         builder.Services.AddBuiltinWorker(settings.Jobs);
-        builder.Services.AddObservability(settings);
+        builder.Services.AddObservability(settings.Observability);
         builder.Services.AddHostedService<NativeHeapTrim>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -98,10 +98,10 @@ public static class StoreApp
             return next(context);
         });
         app.UseStoreAuth();
-        app.MapOpenApi("/openapi/{documentName}.json").RequireAccess(Access.Public);
+        app.MapStoreOpenApi().RequireAccess(Access.Public);
         app.MapScalarApiReference("/scalar").RequireAccess(Access.Public);
         app.MapStore();
-        app.MapStoreMetrics(settings);
+        app.MapStoreMetrics(settings.Observability);
         return app;
     }
 

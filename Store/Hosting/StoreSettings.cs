@@ -3,6 +3,8 @@ using Store.Compute.Queue;
 using Store.Data;
 using Store.Events;
 using Store.Media;
+using Store.Observability;
+using Store.Ops;
 using Store.Storage;
 
 namespace Store.Hosting;
@@ -53,6 +55,8 @@ public sealed record StoreSettings
     public AuthOptions Auth => new(PublicKeyPath, AuthDisabled, ReadAuthEnabled);
     public EventOptions Events => new(MqttBroker, MqttPort, Port, WorkerTtlSeconds);
     public MediaToolOptions Media => new() { PreviewAtUpload = UploadPreviews };
+    public ObservabilityOptions Observability => new(LogLevel, LogJson, MetricsEnabled);
+    public OpsOptions Ops => new(DatabasePath, MediaDir, PostgresConnection is not null, S3?.Bucket);
     public JobOptions Jobs => new()
     {
         ServerDir = ServerDir,

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Store.Hosting;
 
 namespace Store.Observability;
 
@@ -8,10 +7,10 @@ public static class LogSetup
 {
     const string Timestamp = "yyyy-MM-ddTHH:mm:ss.fffZ";
 
-    public static void ConfigureStoreLogging(this ILoggingBuilder logging, StoreSettings settings)
+    public static void ConfigureStoreLogging(this ILoggingBuilder logging, ObservabilityOptions options)
     {
         logging.ClearProviders();
-        if (settings.LogJson)
+        if (options.LogJson)
             logging.AddJsonConsole(o =>
             {
                 o.UseUtcTimestamp = true;
@@ -25,10 +24,10 @@ public static class LogSetup
                 o.UseUtcTimestamp = true;
                 o.TimestampFormat = Timestamp + " ";
             });
-        logging.SetMinimumLevel(settings.LogLevel);
+        logging.SetMinimumLevel(options.LogLevel);
         // The framework's own information lines repeat ours (a line per request, "Now listening on"):
         // it speaks from Warning up, unless a lower level was asked for to debug it.
-        var framework = settings.LogLevel < LogLevel.Information ? settings.LogLevel : (LogLevel)Math.Max((int)settings.LogLevel, (int)LogLevel.Warning);
+        var framework = options.LogLevel < LogLevel.Information ? options.LogLevel : (LogLevel)Math.Max((int)options.LogLevel, (int)LogLevel.Warning);
         logging.AddFilter("Microsoft", framework);
         logging.AddFilter("System", framework);
         // The request line of a 500 carries its exception; the handler's own line would log it twice.

@@ -1,6 +1,5 @@
 using OpenTelemetry.Metrics;
 using Store.Auth;
-using Store.Hosting;
 
 namespace Store.Observability;
 
@@ -10,9 +9,9 @@ namespace Store.Observability;
 /// </summary>
 public static class MetricsSetup
 {
-    public static void AddStoreMetrics(this IServiceCollection services, StoreSettings settings)
+    public static void AddStoreMetrics(this IServiceCollection services, ObservabilityOptions options)
     {
-        if (!settings.MetricsEnabled) return;
+        if (!options.MetricsEnabled) return;
         services.AddSingleton<StateMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(StoreMetrics.MeterName)
@@ -20,9 +19,9 @@ public static class MetricsSetup
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
     }
 
-    public static void MapStoreMetrics(this WebApplication app, StoreSettings settings)
+    public static void MapStoreMetrics(this WebApplication app, ObservabilityOptions options)
     {
-        if (!settings.MetricsEnabled) return;
+        if (!options.MetricsEnabled) return;
         app.Services.GetRequiredService<StateMetrics>();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAccess(Access.Public).ExcludeFromDescription();
     }

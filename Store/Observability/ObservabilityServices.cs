@@ -1,15 +1,15 @@
 using Store.Health.Ready;
-using Store.Hosting;
 
 namespace Store.Observability;
 
 public static class ObservabilityServices
 {
-    public static IServiceCollection AddObservability(this IServiceCollection services, StoreSettings settings)
+    public static IServiceCollection AddObservability(this IServiceCollection services, ObservabilityOptions options)
     {
+        services.AddSingleton(options);
         services.AddHostedService<StartupLines>();
         services.AddSingleton<ReadinessChecks>();
-        services.AddStoreMetrics(settings);
+        services.AddStoreMetrics(options);
         return services;
     }
 }

@@ -2,9 +2,11 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Store.Auth;
+using Store.Compute.Queue;
 using Store.Data;
-using Store.Hosting;
+using Store.Events;
 using Store.Media;
+using Store.Storage;
 using Store.Worker;
 
 namespace Store.Observability;
@@ -12,10 +14,12 @@ namespace Store.Observability;
 /// <summary>
 /// What a new user needs to see at start, in a few lines: where Store listens and keeps its data,
 /// how it checks tokens (and which key file it waits for), whether reads are public, what the
-/// built-in worker runs and which tools it found. One line when it stops.
+/// built-in worker runs and which tools it found. One line when it stops. Each line reads the options the module it
+/// describes was given, so it says what that module runs with.
 /// </summary>
 public sealed class StartupLines(
-    IHostApplicationLifetime lifetime, IServer server, StoreSettings settings, PublicKeyFile keys, ReadAuthSwitch readAuth,
+    IHostApplicationLifetime lifetime, IServer server, DbOptions data, StorageOptions storage, AuthOptions auth, JobOptions jobs,
+    EventOptions events, ObservabilityOptions observability, PublicKeyFile keys, ReadAuthSwitch readAuth,
     MediaToolOptions tools, ILoggerFactory logs) : IHostedService
 {
     readonly ILogger log = logs.CreateLogger("Store");
@@ -43,19 +47,19 @@ public sealed class StartupLines(
             var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             log.LogInformation("Store listening on {Urls}", string.Join(", ", urls));
             log.LogInformation("Data folder {ServerDir}: database {Database}, media {Media}, jobs {Jobs}",
-                settings.ServerDir, settings.PostgresConnection is { } postgres ? PostgresUrl.Describe(postgres) : settings.DatabasePath, settings.MediaDir, settings.JobsDir);
-            if (settings.S3 is { } s3)
+                storage.ServerDir, data.PostgresConnectionString is { } postgres ? PostgresUrl.Describe(postgres) : data.DatabasePath, storage.MediaDir, storage.JobsDir);
+            if (storage.S3 is { } s3)
                 log.LogInformation("Stored files and previews: bucket {Bucket} at {Endpoint} (MEDIA_STORE=s3); uploads are inspected in {Temp} first",
-                    s3.Bucket, s3.Endpoint ?? $"AWS {s3.Region}", Path.Combine(settings.MediaDir, ".tmp"));
+                    s3.Bucket, s3.Endpoint ?? $"AWS {s3.Region}", Path.Combine(storage.MediaDir, ".tmp"));
             log.LogInformation("Auth: {Auth}", Auth());
             log.LogInformation("Reads: {Reads}", await ReadsAsync());
-            log.LogInformation("Built-in worker: {Worker}", settings.BuiltinWorker
+            log.LogInformation("Built-in worker: {Worker}", jobs.BuiltinWorker
                 ? string.Join(", ", ComputeTasks.Builtin.Keys.Except(ComputeTasks.Aliases.Keys).Order(StringComparer.Ordinal))
                 : "off (--no-builtin-worker); jobs wait for external workers");
             log.LogInformation("Tools: {Tools}", await ToolsAsync());
             log.LogInformation("Metrics: {Metrics}; MQTT: {Mqtt}",
-                settings.MetricsEnabled ? "GET /metrics (Prometheus text)" : "off (METRICS_ENABLED=true turns them on)",
-                settings.MqttBroker is { } broker ? $"{broker}:{settings.MqttPort}" : "off (MQTT_BROKER not set)");
+                observability.MetricsEnabled ? "GET /metrics (Prometheus text)" : "off (METRICS_ENABLED=true turns them on)",
+                events.MqttBroker is { } broker ? $"{broker}:{events.MqttPort}" : "off (MQTT_BROKER not set)");
         }
         catch (Exception e)
         {
@@ -66,7 +70,7 @@ public sealed class StartupLines(
 
     string Auth()
     {
-        if (settings.AuthDisabled) return "disabled (AUTH_DISABLED or --no-auth): every endpoint is open, tokens are ignored";
+        if (auth.AuthDisabled) return "disabled (AUTH_DISABLED or --no-auth): every endpoint is open, tokens are ignored";
         var key = keys.Current();
         return key.Key is not null
             ? $"on; public key loaded from {keys.Path}"
@@ -75,10 +79,10 @@ public sealed class StartupLines(
 
     async Task<string> ReadsAsync()
     {
-        if (settings.AuthDisabled) return "public (guest mode on)";
+        if (auth.AuthDisabled) return "public (guest mode on)";
         bool on;
         try { on = await readAuth.EnabledAsync(); }
-        catch (DbException) { on = settings.ReadAuthEnabled; }
+        catch (DbException) { on = auth.ReadAuthEnabled; }
         return on ? "need a token (read auth on, guest mode off)" : "public (read auth off, guest mode on)";
     }
 

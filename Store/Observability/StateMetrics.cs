@@ -2,8 +2,8 @@ using System.Data.Common;
 using System.Diagnostics.Metrics;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Store.Compute.Queue;
 using Store.Data;
-using Store.Hosting;
 
 namespace Store.Observability;
 
@@ -15,13 +15,15 @@ namespace Store.Observability;
 public sealed class StateMetrics : IDisposable
 {
     readonly Meter _meter;
-    readonly StoreSettings _settings;
+    readonly DbOptions _data;
+    readonly JobOptions _jobs;
     readonly TimeProvider _clock;
     readonly Db _db;
 
-    public StateMetrics(StoreSettings settings, TimeProvider clock, Db db)
+    public StateMetrics(DbOptions data, JobOptions jobs, TimeProvider clock, Db db)
     {
-        _settings = settings;
+        _data = data;
+        _jobs = jobs;
         _clock = clock;
         _db = db;
         _meter = new Meter(StoreMetrics.MeterName);
@@ -36,7 +38,7 @@ public sealed class StateMetrics : IDisposable
     {
         // A gauge's callback is synchronous; the pool hands out an open connection at once.
         if (_db.Kind == DbKind.Postgres) return _db.OpenAsync().GetAwaiter().GetResult();
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(Db.ConnectionString(_settings.DatabasePath)) { Mode = SqliteOpenMode.ReadOnly }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(Db.ConnectionString(_data.DatabasePath)) { Mode = SqliteOpenMode.ReadOnly }.ToString());
         connection.Open();
         return connection;
     }
@@ -58,7 +60,7 @@ public sealed class StateMetrics : IDisposable
         .ToList(), []);
 
     long LiveWorkers() => Read(c => c.ExecuteScalar<long>("SELECT COUNT(*) FROM workers WHERE last_seen > @since",
-        new { since = _clock.GetUtcNow().ToUnixTimeMilliseconds() - _settings.WorkerTtlSeconds * 1000L }), 0L);
+        new { since = _clock.GetUtcNow().ToUnixTimeMilliseconds() - _jobs.WorkerTtlSeconds * 1000L }), 0L);
 
     (long Bytes, long Files) Media() => Read(c => c.QuerySingle<(long, long)>(
         "SELECT CAST(COALESCE(SUM(file_size), 0) AS BIGINT), COUNT(*) FROM entities WHERE is_collection = 0 AND file_path IS NOT NULL"), (0L, 0L));
@@ -67,7 +69,7 @@ public sealed class StateMetrics : IDisposable
 
     long DatabaseBytes() => _db.Kind == DbKind.Postgres
         ? Read(c => c.ExecuteScalar<long>("SELECT pg_database_size(current_database())"), 0L)
-        : DatabaseFiles.Select(suffix => new FileInfo(_settings.DatabasePath + suffix)).Where(f => f.Exists).Sum(f => f.Length);
+        : DatabaseFiles.Select(suffix => new FileInfo(_data.DatabasePath + suffix)).Where(f => f.Exists).Sum(f => f.Length);
 
     public void Dispose() => _meter.Dispose();
 }

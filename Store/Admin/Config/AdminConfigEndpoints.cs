@@ -18,16 +18,14 @@ public static class AdminConfigEndpoints
 {
     static readonly BooleanFieldValidator Validator = new("enabled");
 
-    public static void MapAdminConfig(this IEndpointRouteBuilder routes)
+    public static void MapAdminConfig(this ApiGroup routes)
     {
-        routes.MapGet("/admin/config", Get)
-            .RequireAccess(Access.Admin)
+        routes.MapGet("/config", Get)
             .WithName("GetAdminConfig")
             .WithSummary("The runtime configuration: whether reads need a token, and who last changed it")
             .WithDescription("Before the setting was changed at runtime, read_auth_enabled is READ_AUTH_ENABLED's value and updated_at/updated_by are null.");
 
-        routes.MapPut("/admin/config/read-auth", SetReadAuth)
-            .RequireAccess(Access.Admin)
+        routes.MapPut("/config/read-auth", SetReadAuth)
             .DocumentsBody<SetReadAuthRequest>("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
             .WithName("SetReadAuth")
             .WithSummary("Turn read authentication on or off at once; the choice is stored and wins over READ_AUTH_ENABLED")

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Http;
 using Store.Compute.Queue;
 
@@ -19,9 +18,8 @@ public static class JobsCleanupEndpoint
 {
     static readonly CleanupQueryValidator Validator = new();
 
-    public static void MapJobsCleanup(this IEndpointRouteBuilder routes) =>
-        routes.MapDelete("/admin/compute/jobs/cleanup", Handle)
-            .RequireAccess(Access.Admin)
+    public static void MapJobsCleanup(this ApiGroup routes) =>
+        routes.MapDelete("/compute/jobs/cleanup", Handle)
             .WithName("CleanupJobs")
             .WithSummary("Delete completed and failed jobs created more than `days` days ago, with their folders")
             .WithDescription("days ≥ 1, default 7. Pending and processing jobs are never removed.");

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Data;
+using Store.Http;
 using Store.Compute.Queue;
 
 namespace Store.Admin.JobsStorage;
@@ -9,9 +9,8 @@ public sealed record JobsStorageResponse(long TotalSize, long JobCount);
 
 public static class JobsStorageEndpoint
 {
-    public static void MapJobsStorage(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/admin/compute/jobs/storage/size", Handle)
-            .RequireAccess(Access.Admin)
+    public static void MapJobsStorage(this ApiGroup routes) =>
+        routes.MapGet("/compute/jobs/storage/size", Handle)
             .WithName("GetJobsStorageSize")
             .WithSummary("Bytes on disk under jobs/ and the number of jobs");
 

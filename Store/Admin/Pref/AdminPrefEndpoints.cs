@@ -21,16 +21,14 @@ public static class AdminPrefEndpoints
     const string Field = "guest_mode";
     static readonly BooleanFieldValidator Validator = new(Field);
 
-    public static void MapAdminPref(this IEndpointRouteBuilder routes)
+    public static void MapAdminPref(this ApiGroup routes)
     {
-        routes.MapGet("/admin/pref", Get)
-            .RequireAccess(Access.Admin)
+        routes.MapGet("/pref", Get)
             .WithName("GetAdminPref")
             .WithSummary("The preferences as today's CL clients read them: whether guest mode (reads without a token) is on")
             .WithDescription("The same stored setting as GET /admin/config, inverted: guest_mode = !read_auth_enabled.");
 
-        routes.MapPut("/admin/pref/guest-mode", SetGuestMode)
-            .RequireAccess(Access.Admin)
+        routes.MapPut("/pref/guest-mode", SetGuestMode)
             .DocumentsBody<SetGuestModeRequest>("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
             .WithName("SetGuestMode")
             .WithSummary("Turn guest mode on or off at once (the same switch as PUT /admin/config/read-auth, inverted)")

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Compute.Queue;
+using Store.Http;
 
 namespace Store.Compute.Capabilities;
 
@@ -8,9 +8,8 @@ public sealed record CapabilitiesResponse(int NumWorkers, IReadOnlyDictionary<st
 
 public static class CapabilitiesEndpoint
 {
-    public static void MapCapabilities(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/compute/capabilities", Handle)
-            .RequireAccess(Access.Public)
+    public static void MapCapabilities(this ApiGroup routes) =>
+        routes.MapGet("/capabilities", Handle)
             .WithName("GetCapabilities")
             .WithSummary("Live workers and, per task type, how many could take a job now")
             .WithDescription("Counts workers heard from within WORKER_TTL_SECONDS, the built-in one included; idle counts add up.");

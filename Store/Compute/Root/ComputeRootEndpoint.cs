@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Store.Auth;
+using Store.Http;
 
 namespace Store.Compute.Root;
 
@@ -14,10 +15,9 @@ public sealed record ComputeRootBody(
 
 public static class ComputeRootEndpoint
 {
-    public static void MapComputeRoot(this IEndpointRouteBuilder routes) =>
+    public static void MapComputeRoot(this ApiGroup routes) =>
         // "/compute" also matches "/compute/": no redirect, which the SDK would not follow.
-        routes.MapGet("/compute", Handle)
-            .RequireAccess(Access.Public)
+        routes.MapGet("", Handle)
             .WithName("ComputeRoot")
             .WithSummary("Compute service health, for clients whose compute URL is <store>/compute")
             .WithDescription("auth_required is false only while auth is disabled; jobs and workers need ai_inference_support otherwise.");

@@ -11,9 +11,8 @@ public static class CreateEntityEndpoint
 {
     static readonly CreateEntityValidator Validator = new();
 
-    public static void MapCreateEntity(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/entities", Handle)
-            .RequireAccess(Access.EntityWrite)
+    public static void MapCreateEntity(this ApiGroup routes) =>
+        routes.MapPost("", Handle)
             .DocumentsBody<CreateEntityRequest>("multipart/form-data", "application/x-www-form-urlencoded")
             .WithName("CreateEntity")
             .WithSummary("Create a collection or upload a media item")

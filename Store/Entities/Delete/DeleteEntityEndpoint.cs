@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Data;
 using Store.Http;
 using Store.Storage;
@@ -10,9 +9,8 @@ public static class DeleteEntityEndpoint
 {
     static readonly DeleteEntityValidator Validator = new();
 
-    public static void MapDeleteEntity(this IEndpointRouteBuilder routes) =>
-        routes.MapDelete("/entities/{entity_id:long}", Handle)
-            .RequireAccess(Access.EntityWrite)
+    public static void MapDeleteEntity(this ApiGroup routes) =>
+        routes.MapDelete("/{entity_id:long}", Handle)
             .WithName("DeleteEntity")
             .WithSummary("Remove an entity and its file for good")
             .WithDescription("A collection with children answers 409 unless recursive=true, which removes the whole subtree and its files. " +

@@ -1,21 +1,19 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Data;
+using Store.Http;
 using Store.Storage;
 
 namespace Store.Entities.DeleteAll;
 
 public static class DeleteAllEntitiesEndpoint
 {
-    public static void MapDeleteAllEntities(this IEndpointRouteBuilder routes)
+    public static void MapDeleteAllEntities(this ApiGroup routes)
     {
-        routes.MapDelete("/entities", Handle)
-            .RequireAccess(Access.EntityWrite)
+        routes.MapDelete("", Handle)
             .WithName("DeleteAllEntities")
             .WithSummary("Remove every entity and every stored file");
-        routes.MapDelete("/entities/collection", Handle)
-            .RequireAccess(Access.EntityWrite)
+        routes.MapDelete("/collection", Handle)
             .WithName("DeleteCollection")
             .WithSummary("The seed's name for removing every entity and every stored file");
     }

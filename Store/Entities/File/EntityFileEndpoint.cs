@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
-using Store.Auth;
 using Store.Data;
 using Store.Http;
 using Store.Storage;
@@ -10,14 +9,13 @@ namespace Store.Entities.FileDelivery;
 
 public static class EntityFileEndpoint
 {
-    const string Pattern = "/entities/{entity_id:long}/file";
+    const string Pattern = "/{entity_id:long}/file";
     /// <summary>Today's CL clients load the file from here (contract section 8); only a collection is answered differently.</summary>
-    const string MediaPattern = "/entities/{entity_id:long}/media";
+    const string MediaPattern = "/{entity_id:long}/media";
 
-    public static void MapEntityFile(this IEndpointRouteBuilder routes)
+    public static void MapEntityFile(this ApiGroup routes)
     {
         routes.MapGet(Pattern, Handle)
-            .RequireAccess(Access.EntityRead)
             .ProducesStoredFile()
             .WithName("GetEntityFile")
             .WithSummary("Download the stored file of a media item")
@@ -25,7 +23,6 @@ public static class EntityFileEndpoint
         routes.MapHead(Pattern, Handle);
 
         routes.MapGet(MediaPattern, HandleMedia)
-            .RequireAccess(Access.EntityRead)
             .ProducesStoredFile()
             .WithName("GetEntityMedia")
             .WithSummary("Download the stored file of a media item, as today's CL clients ask for it")
@@ -41,9 +38,8 @@ public static class EntityFileEndpoint
         .Produces(StatusCodes.Status416RangeNotSatisfiable);
 
     /// <summary>HEAD shares the handler (the file result writes no body for it) but not the OpenAPI operation id.</summary>
-    static void MapHead(this IEndpointRouteBuilder routes, string pattern, Delegate handler) =>
+    static void MapHead(this ApiGroup routes, string pattern, Delegate handler) =>
         routes.MapMethods(pattern, [HttpMethods.Head], handler)
-            .RequireAccess(Access.EntityRead)
             .ExcludeFromDescription();
 
     public static Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, NotFound<ErrorBody>, BadRequest<ErrorBody>>> HandleMedia(

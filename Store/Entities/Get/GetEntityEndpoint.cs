@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
@@ -9,18 +8,17 @@ namespace Store.Entities.Get;
 
 public static class GetEntityEndpoint
 {
-    const string Pattern = "/entities/{entity_id:long}";
+    const string Pattern = "/{entity_id:long}";
     static readonly GetEntityValidator Validator = new();
 
-    public static void MapGetEntity(this IEndpointRouteBuilder routes)
+    public static void MapGetEntity(this ApiGroup routes)
     {
         routes.MapGet(Pattern, Handle)
-            .RequireAccess(Access.EntityRead)
             .WithName("GetEntity")
             .WithSummary("Read one entity, or one of its versions")
             .WithDescription("A soft-deleted entity is still returned, with is_deleted true. `version=N` returns it as it was at version N. HEAD answers the same status and headers without the body.");
         // HEAD lets a client ask whether an entity exists cheaply; Kestrel drops the body, and the operation id stays GET's.
-        routes.MapMethods(Pattern, [HttpMethods.Head], Handle).RequireAccess(Access.EntityRead).ExcludeFromDescription();
+        routes.MapMethods(Pattern, [HttpMethods.Head], Handle).ExcludeFromDescription();
     }
 
     public static async Task<Results<Ok<Entity>, NotFound<ErrorBody>, UnprocessableEntity<ValidationErrorBody>>> Handle(

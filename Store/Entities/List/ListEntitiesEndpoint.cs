@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
@@ -14,9 +13,8 @@ public static class ListEntitiesEndpoint
 {
     static readonly ListEntitiesValidator Validator = new();
 
-    public static void MapListEntities(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/entities", Handle)
-            .RequireAccess(Access.EntityRead)
+    public static void MapListEntities(this ApiGroup routes) =>
+        routes.MapGet("", Handle)
             .WithName("ListEntities")
             .WithSummary("List, search and filter entities, a page at a time")
             .WithDescription("Soft-deleted entities are listed too unless exclude_deleted=true or include_deleted=false. Ties in the order are broken by id, so pages never overlap.");

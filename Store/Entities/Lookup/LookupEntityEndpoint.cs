@@ -1,7 +1,6 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
@@ -31,9 +30,8 @@ public static class LookupEntityEndpoint
 {
     static readonly LookupEntityValidator Validator = new();
 
-    public static void MapLookupEntity(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/entities/lookup", Handle)
-            .RequireAccess(Access.EntityRead)
+    public static void MapLookupEntity(this ApiGroup routes) =>
+        routes.MapGet("/lookup", Handle)
             .WithName("LookupEntity")
             .WithSummary("Find the media item with a hash, or the collection with a label")
             .WithDescription("md5 matches a media item's content hash or the plain MD5 of its file's bytes (what a client can compute " +

@@ -11,9 +11,8 @@ public static class PatchEntityEndpoint
 {
     static readonly PatchEntityValidator Validator = new();
 
-    public static void MapPatchEntity(this IEndpointRouteBuilder routes) =>
-        routes.MapPatch("/entities/{entity_id:long}", Handle)
-            .RequireAccess(Access.EntityWrite)
+    public static void MapPatchEntity(this ApiGroup routes) =>
+        routes.MapPatch("/{entity_id:long}", Handle)
             .DocumentsBody("application/json", typeof(PatchEntityRequest), typeof(PatchEntityWrappedRequest))
             .DocumentsBody<PatchEntityRequest>("multipart/form-data", "application/x-www-form-urlencoded")
             .WithName("PatchEntity")

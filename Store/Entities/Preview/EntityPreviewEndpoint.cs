@@ -1,7 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
-using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
@@ -12,20 +11,18 @@ namespace Store.Entities.Preview;
 
 public static class EntityPreviewEndpoint
 {
-    const string Pattern = "/entities/{entity_id:long}/preview";
+    const string Pattern = "/{entity_id:long}/preview";
     static readonly EntityPreviewValidator Validator = new();
 
-    public static void MapEntityPreview(this IEndpointRouteBuilder routes)
+    public static void MapEntityPreview(this ApiGroup routes)
     {
         routes.MapGet(Pattern, Handle)
-            .RequireAccess(Access.EntityRead)
             .Produces<Stream>(StatusCodes.Status200OK, "image/webp")
             .Produces(StatusCodes.Status304NotModified)
             .WithName("GetEntityPreview")
             .WithSummary("A small picture of an image or video")
             .WithDescription("WebP, the long edge 256 px (`size=large`: 1440 px), aspect kept, never enlarged, turned upright. A strong ETag and `Cache-Control: no-cache`: keep it and revalidate (304), since PUT may bring a new file under the same URL. `force=1` is accepted: a missing preview is always made. 400 for a collection, 404 for audio, text and other files. HEAD gives the same headers without the body.");
         routes.MapMethods(Pattern, [HttpMethods.Head], Handle)
-            .RequireAccess(Access.EntityRead)
             .ExcludeFromDescription();
     }
 

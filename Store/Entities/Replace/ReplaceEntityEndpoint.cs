@@ -11,9 +11,8 @@ public static class ReplaceEntityEndpoint
 {
     static readonly ReplaceEntityValidator Validator = new();
 
-    public static void MapReplaceEntity(this IEndpointRouteBuilder routes) =>
-        routes.MapPut("/entities/{entity_id:long}", Handle)
-            .RequireAccess(Access.EntityWrite)
+    public static void MapReplaceEntity(this ApiGroup routes) =>
+        routes.MapPut("/{entity_id:long}", Handle)
             .DocumentsBody<ReplaceEntityRequest>("multipart/form-data", "application/x-www-form-urlencoded")
             .WithName("ReplaceEntity")
             .WithSummary("Replace an entity's fields, and for a media item optionally its file")

@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
@@ -9,9 +8,8 @@ namespace Store.Entities.Versions;
 
 public static class ListVersionsEndpoint
 {
-    public static void MapListVersions(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/entities/{entity_id:long}/versions", Handle)
-            .RequireAccess(Access.EntityRead)
+    public static void MapListVersions(this ApiGroup routes) =>
+        routes.MapGet("/{entity_id:long}/versions", Handle)
             .WithName("ListEntityVersions")
             .WithSummary("Every version of an entity, oldest first")
             .WithDescription("Written by SQL triggers on every create, replace, patch and delete. A hard-deleted entity's history is kept but not served.");

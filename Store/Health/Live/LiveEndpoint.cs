@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
+using Store.Http;
 
 namespace Store.Health.Live;
 
@@ -7,11 +7,9 @@ public sealed record LiveBody(string Status);
 
 public static class LiveEndpoint
 {
-    public static void MapLive(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/health/live", Handle)
-            .RequireAccess(Access.Public)
+    public static void MapLive(this ApiGroup routes) =>
+        routes.MapGet("/live", Handle)
             .WithName("Live")
-            .WithTags("Health")
             .WithSummary("The process answers")
             .WithDescription("Always 200 while the service runs; it looks at nothing else (see /health/ready).");
 

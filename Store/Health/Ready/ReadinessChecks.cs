@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using Store.Auth;
 using Store.Data;
@@ -7,11 +8,23 @@ using Store.Observability;
 
 namespace Store.Health.Ready;
 
-/// <summary>What the service needs to take an upload, each looked at for real: a write, a file, a tool's answer.</summary>
+/// <summary>
+/// What the service needs to take an upload, each looked at for real: a write, a file, a tool's answer. A tool's answer
+/// is kept for <see cref="ToolAnswerKept"/>; everything else is looked at on every call.
+/// </summary>
 public sealed class ReadinessChecks(Db db, StorageOptions storage, MediaStorage media, AuthOptions auth, MediaToolOptions tools, PublicKeyFile keys, TimeProvider clock)
 {
     public const string Ok = "ok";
     public const string Failed = "failed";
+
+    /// <summary>
+    /// Asking a tool starts it (a Perl for ExifTool, and an ffprobe: about 0.2 s of CPU together), and orchestrators
+    /// may ask every second: within this time after an answer, ok or failed, the tool is not asked again. A tool that
+    /// goes away or breaks is reported at most this late; one that is mended, too.
+    /// </summary>
+    public static readonly TimeSpan ToolAnswerKept = TimeSpan.FromSeconds(5);
+
+    readonly ConcurrentDictionary<string, (DateTimeOffset Until, ReadyCheck Check)> _toolAnswers = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyDictionary<string, ReadyCheck>> RunAsync(CancellationToken ct)
     {
@@ -79,10 +92,13 @@ public sealed class ReadinessChecks(Db db, StorageOptions storage, MediaStorage 
         }
     }
 
-    static async Task<ReadyCheck> ToolAsync(string executable, CancellationToken ct)
+    async Task<ReadyCheck> ToolAsync(string executable, CancellationToken ct)
     {
+        if (_toolAnswers.TryGetValue(executable, out var kept) && clock.GetUtcNow() < kept.Until) return kept.Check;
         var (version, problem) = await ToolVersions.AskAsync(executable, ct);
-        return version is null ? new ReadyCheck(Failed, problem!) : new ReadyCheck(Ok, $"{executable} {version}");
+        var check = version is null ? new ReadyCheck(Failed, problem!) : new ReadyCheck(Ok, $"{executable} {version}");
+        _toolAnswers[executable] = (clock.GetUtcNow() + ToolAnswerKept, check);
+        return check;
     }
 
     ReadyCheck PublicKey()

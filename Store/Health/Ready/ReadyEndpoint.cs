@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
+using Store.Http;
 
 namespace Store.Health.Ready;
 
@@ -11,11 +11,9 @@ public sealed record ReadyBody(string Status, IReadOnlyDictionary<string, ReadyC
 
 public static class ReadyEndpoint
 {
-    public static void MapReady(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/health/ready", Handle)
-            .RequireAccess(Access.Public)
+    public static void MapReady(this ApiGroup routes) =>
+        routes.MapGet("/ready", Handle)
             .WithName("Ready")
-            .WithTags("Health")
             .WithSummary("Whether the service can take uploads now")
             .WithDescription("Checks database (opens and takes a write), media and jobs (writable, free_bytes), exiftool, ffprobe "
                 + "and public_key (loaded, when auth needs one). 503 with the same body when any check failed.")

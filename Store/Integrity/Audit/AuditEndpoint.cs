@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
+using Store.Http;
 using Store.Integrity.Shared;
 
 namespace Store.Integrity.Audit;
@@ -17,9 +17,8 @@ public sealed record AuditReport(
 
 public static class AuditEndpoint
 {
-    public static void MapAudit(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/system/audit", Handle)
-            .RequireAccess(Access.Admin)
+    public static void MapAudit(this ApiGroup routes) =>
+        routes.MapGet("/audit", Handle)
             .WithName("Audit")
             .WithSummary("List stored files and job folders no row names, and rows whose file is missing")
             .WithDescription("A full scan of the media store and the jobs folder. Files of a write still in progress are not orphans.");

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Compute.Queue;
 using Store.Data;
 using Store.Entities.Shared;
+using Store.Http;
 using Store.Integrity.Shared;
 using Store.Storage;
 
@@ -13,9 +13,8 @@ public sealed record CleanupReport(int FilesDeleted, int FacesDeleted, int Vecto
 
 public static class ClearOrphansEndpoint
 {
-    public static void MapClearOrphans(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/system/clear-orphans", Handle)
-            .RequireAccess(Access.Admin)
+    public static void MapClearOrphans(this ApiGroup routes) =>
+        routes.MapPost("/clear-orphans", Handle)
             .WithName("ClearOrphans")
             .WithSummary("Remove the stored files and job folders the audit finds no row for")
             .WithDescription("Each one is checked again under the database's write lock just before it is removed.");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using Store.Hosting;
 
 namespace Store.Ops.Backup;
 
@@ -22,7 +21,7 @@ public static class BackupCommand
 
     const int Rounds = 5;
 
-    public static int Run(StoreSettings settings, string[] args, TextWriter output, TextWriter error)
+    public static int Run(OpsOptions options, string[] args, TextWriter output, TextWriter error)
     {
         if (args is ["-h" or "--help"]) { output.WriteLine(Usage); return 0; }
         if (args.Length != 1 || args[0].StartsWith('-')) { error.WriteLine("store backup: give one folder to back up into.\n" + Usage); return 2; }
@@ -32,21 +31,21 @@ public static class BackupCommand
             error.WriteLine($"store backup: {target} is not empty; back up into a new or empty folder.");
             return 2;
         }
-        if (settings.PostgresConnection is not null)
+        if (options.OnPostgres)
         {
             // The snapshot below is SQLite's online backup; a PostgreSQL server is backed up with its own tools.
             error.WriteLine("store backup: the database is PostgreSQL (DATABASE_URL); back it up with pg_dump and copy the media folder (README, PostgreSQL).");
             return 2;
         }
-        if (settings.S3 is { } s3)
+        if (options.Bucket is { } bucket)
         {
             // The stored files are objects: copy the bucket with the object store's own tools (mc mirror, rclone).
-            error.WriteLine($"store backup: with MEDIA_STORE=s3 the stored files are in the bucket {s3.Bucket}, not under {settings.MediaDir}; back up the bucket with the object store's tools and the database with sqlite3 .backup.");
+            error.WriteLine($"store backup: with MEDIA_STORE=s3 the stored files are in the bucket {bucket}, not under {options.MediaDir}; back up the bucket with the object store's tools and the database with sqlite3 .backup.");
             return 2;
         }
-        if (!File.Exists(settings.DatabasePath))
+        if (!File.Exists(options.DatabasePath))
         {
-            error.WriteLine($"store backup: there is no database at {settings.DatabasePath} (CL_SERVER_DIR, DATABASE_URL).");
+            error.WriteLine($"store backup: there is no database at {options.DatabasePath} (CL_SERVER_DIR, DATABASE_URL).");
             return 2;
         }
 
@@ -59,9 +58,9 @@ public static class BackupCommand
         List<StoredFile> missing = [];
         for (var round = 1; round <= Rounds; round++)
         {
-            Snapshot(settings.DatabasePath, database);
+            Snapshot(options.DatabasePath, database);
             using (var snapshot = StoredFiles.Open(database, readOnly: true)) rows = StoredFiles.Read(snapshot);
-            missing = rows.Where(row => !copied.Contains(row.FilePath) && !Copy(settings.MediaDir, media, row, copied)).ToList();
+            missing = rows.Where(row => !copied.Contains(row.FilePath) && !Copy(options.MediaDir, media, row, copied)).ToList();
             if (missing.Count == 0) break;
             output.WriteLine($"store backup: {missing.Count} file(s) went away since the database was copied (deleted or replaced meanwhile); copying the database again");
         }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Store.Hosting;
 
 namespace Store.Ops.Verify;
 
@@ -19,42 +18,42 @@ public static class VerifyCommand
 
     public static readonly TimeSpan OrphanMinAge = TimeSpan.FromMinutes(10);
 
-    public static int Run(StoreSettings settings, string[] args, TextWriter output, TextWriter error)
+    public static int Run(OpsOptions options, string[] args, TextWriter output, TextWriter error)
     {
         if (args is ["-h" or "--help"]) { output.WriteLine(Usage); return 0; }
         var repair = args is ["--repair"];
         if (args.Length > 0 && !repair) { error.WriteLine($"store verify: unknown argument '{args[0]}'.\n" + Usage); return 2; }
-        if (settings.PostgresConnection is not null)
+        if (options.OnPostgres)
         {
             error.WriteLine("store verify: reads the SQLite database only so far; on PostgreSQL use GET /system/audit (README, PostgreSQL).");
             return 2;
         }
-        if (settings.S3 is { } s3)
+        if (options.Bucket is { } bucket)
         {
-            error.WriteLine($"store verify: with MEDIA_STORE=s3 the stored files are in the bucket {s3.Bucket}, not under {settings.MediaDir}; GET /system/audit judges the bucket against the rows.");
+            error.WriteLine($"store verify: with MEDIA_STORE=s3 the stored files are in the bucket {bucket}, not under {options.MediaDir}; GET /system/audit judges the bucket against the rows.");
             return 2;
         }
-        if (!File.Exists(settings.DatabasePath))
+        if (!File.Exists(options.DatabasePath))
         {
-            error.WriteLine($"store verify: there is no database at {settings.DatabasePath} (CL_SERVER_DIR, DATABASE_URL).");
+            error.WriteLine($"store verify: there is no database at {options.DatabasePath} (CL_SERVER_DIR, DATABASE_URL).");
             return 2;
         }
 
         // Files first, rows second: a file placed before the listing has its row committed by the time rows are read.
-        var files = ListFiles(settings.MediaDir);
-        using var db = StoredFiles.Open(settings.DatabasePath, readOnly: true);
+        var files = ListFiles(options.MediaDir);
+        using var db = StoredFiles.Open(options.DatabasePath, readOnly: true);
         var rows = StoredFiles.Read(db);
 
         var problems = 0;
         var unhashed = 0;
         foreach (var listed in rows)
         {
-            var problem = Check(settings.MediaDir, listed, ref unhashed);
+            var problem = Check(options.MediaDir, listed, ref unhashed);
             if (problem is not null)
             {
                 // A row deleted or replaced while we looked is not a problem of the store: look again at it as it is now.
                 var now = StoredFiles.Current(db, listed.Id);
-                problem = now is null ? null : now == listed ? problem : Check(settings.MediaDir, now, ref unhashed);
+                problem = now is null ? null : now == listed ? problem : Check(options.MediaDir, now, ref unhashed);
             }
             if (problem is null) continue;
             problems++;
@@ -67,7 +66,7 @@ public static class VerifyCommand
         var young = 0;
         foreach (var orphan in orphans)
         {
-            var full = StoredFiles.FullPath(settings.MediaDir, orphan);
+            var full = StoredFiles.FullPath(options.MediaDir, orphan);
             if (!repair) { output.WriteLine($"orphan: {orphan} (no row names it)"); continue; }
             if (DateTime.UtcNow - File.GetLastWriteTimeUtc(full) < OrphanMinAge)
             {

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Http;
 using Store.Compute.Queue;
 using Store.Contracts;
@@ -24,9 +23,8 @@ public static class ClaimJobEndpoint
 {
     static readonly ClaimValidator Validator = new();
 
-    public static void MapClaimJob(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/compute/jobs/claim", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapClaimJob(this ApiGroup routes) =>
+        routes.MapPost("/jobs/claim", Handle)
             .WithName("ClaimJob")
             .WithSummary("Take the next pending job of some task types")
             .WithDescription("Highest priority first, then oldest; two workers never get the same job. With wait_seconds " +

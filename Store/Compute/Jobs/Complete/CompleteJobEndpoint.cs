@@ -1,7 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Http;
 using Store.Compute.Queue;
 using Store.Contracts;
@@ -34,9 +33,8 @@ public static class CompleteJobEndpoint
 {
     static readonly CompleteValidator Validator = new();
 
-    public static void MapCompleteJob(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/compute/jobs/{job_id}/complete", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapCompleteJob(this ApiGroup routes) =>
+        routes.MapPost("/jobs/{job_id}/complete", Handle)
             .DocumentsBody<CompleteJobRequest>("multipart/form-data")
             .WithName("CompleteJob")
             .WithSummary("Complete a held job with its task_output and output files")

@@ -12,9 +12,8 @@ public static class CreateJobEndpoint
 {
     static readonly CreateJobValidator Validator = new();
 
-    public static void MapCreateJob(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/compute/jobs/{task_type}", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapCreateJob(this ApiGroup routes) =>
+        routes.MapPost("/jobs/{task_type}", Handle)
             .DocumentsBody<CreateJobRequest>("multipart/form-data", "application/x-www-form-urlencoded")
             .WithName("CreateJob")
             .WithSummary("Create a compute job from uploaded and referenced files")

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Http;
 using Store.Compute.Queue;
 
@@ -7,9 +6,8 @@ namespace Store.Compute.Jobs.Delete;
 
 public static class DeleteJobEndpoint
 {
-    public static void MapDeleteJob(this IEndpointRouteBuilder routes) =>
-        routes.MapDelete("/compute/jobs/{job_id}", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapDeleteJob(this ApiGroup routes) =>
+        routes.MapDelete("/jobs/{job_id}", Handle)
             .WithName("DeleteJob")
             .WithSummary("Delete a job and its folder, whatever its status")
             .WithDescription("A worker still running it gets 404 when it reports.");

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Data;
 using Store.Http;
 using Store.Compute.Queue;
@@ -9,9 +8,8 @@ namespace Store.Compute.Jobs.Events;
 
 public static class JobEventsEndpoint
 {
-    public static void MapJobEvents(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/compute/jobs/{job_id}/events", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapJobEvents(this ApiGroup routes) =>
+        routes.MapGet("/jobs/{job_id}/events", Handle)
             .WithName("JobEvents")
             .WithSummary("Follow a job in real time (Server-Sent Events)")
             .WithDescription("Sends the job body (event `job`) at once and on every change, and a `: keep-alive` comment " +

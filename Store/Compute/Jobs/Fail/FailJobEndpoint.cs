@@ -1,6 +1,5 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Http;
 using Store.Compute.Queue;
 using Store.Contracts;
@@ -23,9 +22,8 @@ public static class FailJobEndpoint
 {
     static readonly FailValidator Validator = new();
 
-    public static void MapFailJob(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/compute/jobs/{job_id}/fail", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapFailJob(this ApiGroup routes) =>
+        routes.MapPost("/jobs/{job_id}/fail", Handle)
             .WithName("FailJob")
             .WithSummary("Report that a held job failed; it is not retried")
             .WithDescription("Only the worker holding the job may report (409 otherwise).");

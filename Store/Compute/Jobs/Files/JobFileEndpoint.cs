@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
-using Store.Auth;
 using Store.Data;
 using Store.Http;
 using Store.Compute.Queue;
@@ -16,9 +15,8 @@ public static class JobFileEndpoint
 {
     static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
-    public static void MapJobFile(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/compute/jobs/{job_id}/files/{**path}", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapJobFile(this ApiGroup routes) =>
+        routes.MapGet("/jobs/{job_id}/files/{**path}", Handle)
             .AddOpenApiOperationTransformer(DescribeFileResponses)
             .WithName("GetJobFile")
             .WithSummary("Download one input or output file of a job")

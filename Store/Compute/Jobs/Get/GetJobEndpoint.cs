@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Data;
 using Store.Http;
 using Store.Compute.Queue;
@@ -9,9 +8,8 @@ namespace Store.Compute.Jobs.Get;
 
 public static class GetJobEndpoint
 {
-    public static void MapGetJob(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/compute/jobs/{job_id}", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapGetJob(this ApiGroup routes) =>
+        routes.MapGet("/jobs/{job_id}", Handle)
             .WithName("GetJob")
             .WithSummary("Read a job: status, progress, files and output");
 

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Http;
 using Store.Compute.Queue;
 using Store.Contracts;
@@ -23,9 +22,8 @@ public static class ReportProgressEndpoint
 {
     static readonly ProgressValidator Validator = new();
 
-    public static void MapReportProgress(this IEndpointRouteBuilder routes) =>
-        routes.MapPut("/compute/jobs/{job_id}/progress", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapReportProgress(this ApiGroup routes) =>
+        routes.MapPut("/jobs/{job_id}/progress", Handle)
             .WithName("ReportJobProgress")
             .WithSummary("Report a held job's progress (0-100); renews the worker's leases")
             .WithDescription("Only the worker holding the job may report (409 otherwise, also after its lease lapsed).");

@@ -1,6 +1,5 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Store.Auth;
 using Store.Http;
 using Store.Compute.Queue;
 
@@ -33,9 +32,8 @@ public static class HeartbeatEndpoint
     static readonly HeartbeatPathValidator PathValidator = new();
     static readonly HeartbeatValidator Validator = new();
 
-    public static void MapWorkerHeartbeat(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/compute/workers/{worker_id}/heartbeat", Handle)
-            .RequireAccess(Access.Inference)
+    public static void MapWorkerHeartbeat(this ApiGroup routes) =>
+        routes.MapPost("/workers/{worker_id}/heartbeat", Handle)
             .WithName("WorkerHeartbeat")
             .WithSummary("Say a worker is alive, what it can run and how many jobs it could take now")
             .WithDescription("A worker counts in /compute/capabilities until expires_at (WORKER_TTL_SECONDS after this call). " +
