@@ -9,7 +9,8 @@ namespace Store.Data;
 /// FTS5 table's pending terms into a new segment, and the WAL's write and fsync (README "The create rate"). Here one
 /// loop takes the writes queued so far, runs each inside its own savepoint of one transaction (a write that fails or
 /// decides not to commit is rolled back to its savepoint, and the others keep theirs), and commits them together; each
-/// caller's task completes only once that commit is durable, so an answer still means the row is on disk.
+/// caller's task completes only once that commit is durable, so an answer still means the row is on disk. The loop keeps
+/// one connection open, so the entity writes' statements stay prepared on it (<see cref="KeptStatements"/>).
 /// <para>
 /// Only writes made of SQL alone may come here: a write runs on the loop, one after the other, so one that waited for a
 /// file, a tool or another lock would hold every other write behind it. On PostgreSQL, which has no such lock and runs
@@ -22,6 +23,8 @@ public sealed class WriteBatch : IAsyncDisposable
     const int MaxWrites = 64;
 
     readonly Db _db;
+    SqliteConnection? _connection;
+    KeptStatements? _kept;
     readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     readonly Task _loop;
 
@@ -66,7 +69,15 @@ public sealed class WriteBatch : IAsyncDisposable
     async Task RunBatchAsync(List<Pending> batch)
     {
         WriteUnit unit;
-        try { unit = await _db.BeginWriteAsync(); }
+        try
+        {
+            if (_connection is null)
+            {
+                _connection = (SqliteConnection)await _db.OpenAsync();
+                _kept = KeptStatements.Keep(_connection);
+            }
+            unit = WriteUnit.Over(_connection);
+        }
         catch (Exception e)
         {
             foreach (var pending in batch) pending.Fail(e);
@@ -144,6 +155,8 @@ public sealed class WriteBatch : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        _kept?.Dispose();
+        if (_connection is not null) await _connection.DisposeAsync();
     }
 
     abstract class Pending(CancellationToken ct)

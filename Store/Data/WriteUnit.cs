@@ -20,15 +20,21 @@ public sealed class WriteUnit : IAsyncDisposable
     readonly List<PendingRemoval> _asides = [];
     readonly List<Action> _onRollback = [];
     readonly bool _member;
+    readonly bool _ownsConnection;
     bool _committed;
 
-    WriteUnit(DbConnection connection, DbTransaction transaction, DbKind kind, bool member = false)
+    WriteUnit(DbConnection connection, DbTransaction transaction, DbKind kind, bool member = false, bool ownsConnection = true)
     {
         Connection = connection;
         Transaction = transaction;
         Kind = kind;
         _member = member;
+        _ownsConnection = ownsConnection;
     }
+
+    /// <summary>The write batch's unit: on its connection that stays open (<see cref="KeptStatements"/>), which it does not close.</summary>
+    internal static WriteUnit Over(SqliteConnection connection) =>
+        new(connection, connection.BeginTransaction(deferred: false), DbKind.Sqlite, ownsConnection: false);
 
     public DbConnection Connection { get; }
     public DbTransaction Transaction { get; }
@@ -112,6 +118,6 @@ public sealed class WriteUnit : IAsyncDisposable
         }
         if (_member) return;
         await Transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+        if (_ownsConnection) await Connection.DisposeAsync();
     }
 }

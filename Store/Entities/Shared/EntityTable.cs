@@ -70,13 +70,34 @@ public static class EntityTable
 
     /// <summary>The new row; null only on PostgreSQL, when another transaction committed the same content hash first.</summary>
     public static Task<Entity?> InsertAsync(IDbConnection db, IDbTransaction tx, Entity entity) =>
-        db.QuerySingleOrDefaultAsync<Entity>(db.Pick(InsertSqlite, InsertPostgres), entity, tx);
+        KeptStatements.On(db) is { } kept
+            ? KeptRowAsync(kept.Command(InsertSqlite, tx), entity, All)
+            : db.QuerySingleOrDefaultAsync<Entity>(db.Pick(InsertSqlite, InsertPostgres), entity, tx);
 
     /// <summary>Writes <paramref name="columns"/> of <paramref name="entity"/> to its row; answers the row as it now is.</summary>
-    public static Task<Entity> UpdateAsync(IDbConnection db, IDbTransaction tx, Entity entity, params IEnumerable<Column> columns) =>
-        db.QuerySingleAsync<Entity>(
-            $"UPDATE entities SET {string.Join(", ", columns.Select(c => $"{c.Name} = {c.Value(db.Kind())}"))} WHERE id = @Id RETURNING *",
-            entity, tx);
+    public static async Task<Entity> UpdateAsync(IDbConnection db, IDbTransaction tx, Entity entity, params IEnumerable<Column> columns)
+    {
+        var set = columns.ToList();
+        var sql = $"UPDATE entities SET {string.Join(", ", set.Select(c => $"{c.Name} = {c.Value(db.Kind())}"))} WHERE id = @Id RETURNING *";
+        return KeptStatements.On(db) is { } kept
+            ? (await KeptRowAsync(kept.Command(sql, tx), entity, [.. set, IdColumn]))!
+            : await db.QuerySingleAsync<Entity>(sql, entity, tx);
+    }
+
+    static readonly Column IdColumn = new("id", nameof(Entity.Id));
+
+    static readonly Dictionary<string, System.Reflection.PropertyInfo> Properties =
+        typeof(Entity).GetProperties().ToDictionary(p => p.Name, StringComparer.Ordinal);
+
+    /// <summary>A kept statement (SQLite, the write batch's connection) bound from <paramref name="entity"/> by hand, its row read by Dapper.</summary>
+    static async Task<Entity?> KeptRowAsync(Microsoft.Data.Sqlite.SqliteCommand command, Entity entity, IEnumerable<Column> columns)
+    {
+        foreach (var column in columns)
+            command.Parameters.AddWithValue("@" + column.Property, Properties[column.Property].GetValue(entity) ?? DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        return reader.GetRowParser<Entity>()(reader);
+    }
 
     /// <summary>
     /// A column and the <see cref="Entity"/> property Dapper binds it to. A <paramref name="Flag"/> is a 0/1 integer
