@@ -15,12 +15,14 @@ public sealed class Db : IDisposable, IAsyncDisposable
 
     readonly string _connectionString;
     readonly IConnections? _postgres;
+    readonly SqliteReads? _reads;
 
     public Db(DbOptions options)
     {
         Kind = options.Kind;
         _connectionString = ConnectionString(options.DatabasePath);
         if (Kind == DbKind.Postgres) _postgres = Postgres(options.PostgresConnectionString!);
+        else _reads = new SqliteReads(_connectionString);
     }
 
     /// <summary>Which engine this store runs on; the slices pick their SQL by it.</summary>
@@ -52,13 +54,33 @@ public sealed class Db : IDisposable, IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// A connection for a read request: on SQLite one kept open with the statements prepared on it
+    /// (<see cref="ReadConnection.Prepared"/>), given back when disposed. Write handlers use <see cref="BeginWriteAsync"/>.
+    /// </summary>
+    public ValueTask<ReadConnection> OpenReadAsync(CancellationToken ct = default) =>
+        _reads is not null ? ValueTask.FromResult(_reads.Rent()) : OpenPostgresReadAsync(ct);
+
+    async ValueTask<ReadConnection> OpenPostgresReadAsync(CancellationToken ct) => new(await _postgres!.OpenAsync(ct));
+
     /// <summary>Begins a write transaction with its own connection (see <see cref="WriteUnit"/>); every write handler starts here.</summary>
     public Task<WriteUnit> BeginWriteAsync(CancellationToken ct = default) => WriteUnit.BeginAsync(this, ct);
 
-    /// <summary>Closes PostgreSQL's pool with the service (SQLite's pool is Microsoft.Data.Sqlite's, process-wide).</summary>
-    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+    /// <summary>
+    /// Closes PostgreSQL's pool, or the SQLite connections kept for reads, with the service (SQLite's pool is
+    /// Microsoft.Data.Sqlite's, process-wide).
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        _reads?.Dispose();
+        return _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
 
-    public void Dispose() => _postgres?.Dispose();
+    public void Dispose()
+    {
+        _reads?.Dispose();
+        _postgres?.Dispose();
+    }
 
     /// <summary>Physical connections (SQLite handles) already set up; a pooled handle keeps what was set on it.</summary>
     static readonly ConditionalWeakTable<sqlite3, object> Prepared = new();

@@ -24,6 +24,7 @@ public static class LogSetup
                 o.UseUtcTimestamp = true;
                 o.TimestampFormat = Timestamp + " ";
             });
+        ConsoleLines.ReplaceConsoleLogger(logging);
         logging.SetMinimumLevel(options.LogLevel);
         // The framework's own information lines repeat ours (a line per request, "Now listening on"):
         // it speaks from Warning up, unless a lower level was asked for to debug it.

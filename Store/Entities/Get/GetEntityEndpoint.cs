@@ -29,16 +29,15 @@ public static class GetEntityEndpoint
             var validation = Validator.Validate(new GetEntityQuery(version));
             if (!validation.IsValid) return Errors.Validation(validation, "query");
         }
-        await using var connection = await db.OpenAsync(ct);
+        await using var read = await db.OpenReadAsync(ct);
         if (version is null)
         {
-            var current = await connection.QuerySingleOrDefaultAsync<Entity>(
-                "SELECT * FROM entities WHERE id = @entity_id", new { entity_id });
+            var current = await EntityTable.ReadByIdAsync(read, entity_id);
             return current is null ? Errors.NotFound("Entity not found") : TypedResults.Ok(current);
         }
 
         // One query tells an unknown entity (no row) from a missing version (a row without history columns).
-        var past = await connection.QuerySingleOrDefaultAsync<EntityVersion>(
+        var past = await read.Connection.QuerySingleOrDefaultAsync<EntityVersion>(
             """
             SELECT v.* FROM entities e LEFT JOIN entity_versions v ON v.id = e.id AND v.version = @version
             WHERE e.id = @entity_id

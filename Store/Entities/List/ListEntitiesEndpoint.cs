@@ -27,8 +27,8 @@ public static class ListEntitiesEndpoint
 
         var page = query.Page ?? 1;
         var pageSize = query.PageSize ?? 20;
-        await using var connection = await db.OpenAsync(ct);
-        var (items, total) = await ListEntitiesSql.PageAsync(connection, query, page, pageSize);
+        await using var read = await db.OpenReadAsync(ct);
+        var (items, total) = await ListEntitiesSql.PageAsync(read, query, page, pageSize);
         var totalPages = (total + pageSize - 1) / pageSize;
         return TypedResults.Ok(new EntityPage(items, new Pagination(page, pageSize, total, totalPages, page < totalPages, page > 1)));
     }

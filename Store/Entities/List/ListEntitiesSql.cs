@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Store.Data;
 using Store.Entities.Shared;
 using Store.Http;
@@ -14,8 +15,9 @@ static class ListEntitiesSql
     /// row (v). A search starts from an index (s, rowid = id: entity_terms or entity_search), so matches come in id
     /// order. The page's ids are found first and only those rows are read: a deep page skips index entries, not rows.
     /// </summary>
-    public static async Task<(IReadOnlyList<Entity> Items, long Total)> PageAsync(IDbConnection db, ListEntitiesQuery q, int page, int pageSize)
+    public static async Task<(IReadOnlyList<Entity> Items, long Total)> PageAsync(ReadConnection read, ListEntitiesQuery q, int page, int pageSize)
     {
+        var db = read.Connection;
         if (db.Kind() == DbKind.Postgres) return await PostgresPageAsync(db, q, page, pageSize);
         var args = new DynamicParameters();
         var words = SearchWords.Parse(q.SearchQuery);
@@ -59,7 +61,10 @@ static class ListEntitiesSql
         if (q.Version is not null) id = "v.id";
         var orderColumn = ListEntitiesQuery.OrderColumns[q.OrderBy ?? "id"];
         string OrderBy(string byId) => orderColumn == "e.id" ? $"{byId} {direction}" : $"{orderColumn} {direction}, {byId} {direction}";
-        args.Add("limit", pageSize);
+        // The page size is written into the SQL, not bound: SQLite plans with a bound LIMIT's value and marks the
+        // statement to be prepared again whenever it is bound anew, which a kept statement (ReadConnection) is at every
+        // request. The size is a validated integer (1-100), so the page kinds stay a handful of texts.
+        var limit = $"LIMIT {pageSize} OFFSET @offset";
         args.Add("offset", (long)(page - 1) * pageSize);
 
         // A search whose count is kept (sql/0013) reads it, and counts and keeps it below when it is not kept yet.
@@ -87,22 +92,37 @@ static class ListEntitiesSql
 
         string select;
         if (q.Version is not null)
-            select = $"SELECT v.* {from} {where} ORDER BY {OrderBy(id)} LIMIT @limit OFFSET @offset";
+            select = $"SELECT v.* {from} {where} ORDER BY {OrderBy(id)} {limit}";
         else
         {
             // The page's ids from as few tables as its filters and order need (an index alone, often), then its rows.
             var idsFrom = texts.Length > 0 && filters.Length == 0 && orderColumn == "e.id" ? $"FROM {texts}" : from;
             select = $"""
-                SELECT e.* FROM entities e WHERE e.id IN
-                    (SELECT {id} {idsFrom} {where} ORDER BY {OrderBy(id)} LIMIT @limit OFFSET @offset)
+                SELECT {RowColumns} FROM entities e WHERE e.id IN
+                    (SELECT {id} {idsFrom} {where} ORDER BY {OrderBy(id)} {limit})
                 ORDER BY {OrderBy("e.id")}
                 """;
         }
         long total = 0;
         SearchCounts.Kept? kept = null;
         IReadOnlyList<Entity> items;
-        using (var results = await db.QueryMultipleAsync($"{count};\n{select}", args))
+        var sql = $"{count};\n{select}";
+        if (q.Version is null && read.Prepared(sql) is { } command && Bind(command, args))
         {
+            // The connection's prepared statements (the same text is one per page kind), the rows read by hand.
+            using var reader = command.ExecuteReader();
+            if (keepsCount)
+                kept = reader.Read() ? new SearchCounts.Kept { Total = reader.GetInt64(0), Asked = reader.GetInt64(1), Newest = reader.GetInt64(2) } : null;
+            else if (reader.Read()) total = reader.GetInt64(0);
+            else throw new InvalidOperationException("The page's count gave no row");
+            reader.NextResult();
+            var rows = new List<Entity>(pageSize);
+            while (reader.Read()) rows.Add(EntityTable.Row(reader));
+            items = rows;
+        }
+        else
+        {
+            using var results = await db.QueryMultipleAsync(sql, args);
             if (keepsCount) kept = await results.ReadFirstOrDefaultAsync<SearchCounts.Kept>();
             else total = await results.ReadSingleAsync<long>();
             items = q.Version is null
@@ -119,6 +139,24 @@ static class ListEntitiesSql
             }
         }
         return (items, total);
+    }
+
+    static readonly string RowColumns = EntityTable.RowColumnsOf("e");
+
+    /// <summary>
+    /// The query's values on a prepared command, as Dapper would bind them; false for a value Dapper would expand or
+    /// convert (none today: the page's values are numbers, text and flags), which then runs through Dapper.
+    /// </summary>
+    static bool Bind(SqliteCommand command, DynamicParameters args)
+    {
+        var values = (SqlMapper.IParameterLookup)args;
+        foreach (var name in args.ParameterNames)
+        {
+            var value = values[name];
+            if (value is not (null or string or long or int or bool or double)) return false;
+            command.Parameters.AddWithValue("@" + name, value ?? DBNull.Value);
+        }
+        return true;
     }
 
     /// <summary>
