@@ -10,8 +10,27 @@ namespace Store.Tests.Infrastructure;
 /// shows: flags, environment, exit codes, what is created on disk. The environment is cleared of every
 /// store variable so that only what a test passes counts.
 /// </summary>
-public sealed class StoreProcess : IAsyncDisposable
+public sealed partial class StoreProcess : IAsyncDisposable
 {
+    /// <summary>
+    /// A child inherits an ignored SIGINT, and .NET then installs no handler for it: a test run started in the background
+    /// of a shell without job control (or under nohup-like wrappers) ignores SIGINT, so the import's Ctrl-C test would
+    /// see its interrupt ignored. The test process puts SIGINT back to its default before it starts any child.
+    /// </summary>
+    static StoreProcess()
+    {
+        if (OperatingSystem.IsLinux() && SigintIgnored()) _ = Signal(2, 0);
+    }
+
+    static bool SigintIgnored()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0b10) != 0;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint Signal(int signal, nint handler);
+
     static readonly string[] StoreVariables =
     [
         "CL_SERVER_DIR", "DATABASE_URL", "MEDIA_STORAGE_DIR", "PUBLIC_KEY_PATH", "AUTH_DISABLED", "READ_AUTH_ENABLED",
