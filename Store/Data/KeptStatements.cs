@@ -6,15 +6,19 @@ using Microsoft.Data.Sqlite;
 namespace Store.Data;
 
 /// <summary>
-/// Statements kept prepared on a SQLite connection that stays open (the write batch's). SQLite compiles every trigger a
-/// statement fires each time the statement is prepared, and the entity writes fire large ones (history, counts, the
-/// search index): prepared once, an insert costs 40% less (README "The create rate"). Microsoft.Data.Sqlite keeps a
-/// command's prepared statement while its text and connection stay the same, and a pooled connection comes back as a
-/// new connection object, so only a connection that is never closed can keep them. One connection is used by one
-/// write at a time (the batch's loop), so the commands need no lock.
+/// Commands kept prepared on a SQLite connection that stays open: the write batch's, and each of the kept read
+/// connections (<see cref="ReadConnection"/>). Microsoft.Data.Sqlite keeps a command's prepared statement while its
+/// text and connection stay the same, finalizes it when the command is disposed or its pooled connection closes, and a
+/// pooled connection comes back as a new connection object, so only a connection that is never closed can keep them.
+/// Prepared once, a statement skips SQLite's parsing and planning, and for the entity writes the compiling of every
+/// trigger they fire (history, counts, the search index: an insert costs 40% less; README "The create rate"). One
+/// connection serves one request or write at a time, so the commands need no lock.
 /// </summary>
-public sealed class KeptStatements
+public sealed class KeptStatements : IDisposable
 {
+    /// <summary>Statements kept per connection; past that they are all finalized and prepared again as asked.</summary>
+    const int MaxStatements = 64;
+
     static readonly ConditionalWeakTable<DbConnection, KeptStatements> Kept = new();
 
     readonly SqliteConnection _connection;
@@ -22,6 +26,7 @@ public sealed class KeptStatements
 
     KeptStatements(SqliteConnection connection) => _connection = connection;
 
+    /// <summary>Keeps the statements of <paramref name="connection"/> from now on, until <see cref="Dispose"/>.</summary>
     public static KeptStatements Keep(SqliteConnection connection)
     {
         var kept = new KeptStatements(connection);
@@ -33,24 +38,34 @@ public sealed class KeptStatements
     public static KeptStatements? On(IDbConnection connection) =>
         connection is DbConnection db && Kept.TryGetValue(db, out var kept) ? kept : null;
 
-    /// <summary>The command for <paramref name="sql"/>, its parameters cleared, in <paramref name="transaction"/>.</summary>
-    public SqliteCommand Command(string sql, IDbTransaction transaction)
+    /// <summary>
+    /// The command for <paramref name="sql"/>, prepared at its first use and kept, its parameters cleared, in
+    /// <paramref name="transaction"/> (none for a read). A read's statement is reset when its reader is disposed.
+    /// </summary>
+    public SqliteCommand Command(string sql, IDbTransaction? transaction = null)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
+            if (_commands.Count >= MaxStatements) DropStatements();
             command = _connection.CreateCommand();
             command.CommandText = sql;
-            _commands[sql] = command;
+            _commands.Add(sql, command);
         }
-        command.Transaction = (SqliteTransaction)transaction;
+        command.Transaction = (SqliteTransaction?)transaction;
         command.Parameters.Clear();
         return command;
     }
 
-    public void Dispose()
+    void DropStatements()
     {
         foreach (var command in _commands.Values) command.Dispose();
         _commands.Clear();
+    }
+
+    /// <summary>Finalizes the statements (before the connection closes) and keeps none from now on.</summary>
+    public void Dispose()
+    {
+        DropStatements();
         Kept.Remove(_connection);
     }
 }

@@ -6,23 +6,21 @@ namespace Store.Data;
 
 /// <summary>
 /// A connection for one request's reads (<see cref="Db.OpenReadAsync"/>). On SQLite it is one of the few that
-/// <see cref="SqliteReads"/> keeps open, with the statements prepared on it so far (<see cref="Prepared"/>); on
+/// <see cref="SqliteReads"/> keeps open, with the statements prepared on it so far (<see cref="Prepared"/>,
+/// <see cref="KeptStatements"/>); on
 /// PostgreSQL a connection of the pool, as <see cref="Db.OpenAsync"/> gives it. Used by one request at a time.
 /// </summary>
 public sealed class ReadConnection : IDisposable, IAsyncDisposable
 {
-    /// <summary>Statements kept per connection; past that they are all finalized and prepared again as asked.</summary>
-    const int MaxStatements = 64;
-
     readonly SqliteReads? _owner;
-    readonly Dictionary<string, SqliteCommand>? _commands;
+    readonly KeptStatements? _commands;
 
     internal ReadConnection(DbConnection connection) => Connection = connection;
 
     internal ReadConnection(SqliteReads owner, SqliteConnection connection)
     {
         _owner = owner;
-        _commands = new Dictionary<string, SqliteCommand>(StringComparer.Ordinal);
+        _commands = KeptStatements.Keep(connection);
         Connection = connection;
     }
 
@@ -33,35 +31,17 @@ public sealed class ReadConnection : IDisposable, IAsyncDisposable
     /// command run again keeps its statements (SQLite parses and plans once), and a read's statements are reset when
     /// its reader is disposed. Null on PostgreSQL, where the caller runs its SQL as it would anyway.
     /// </summary>
-    public SqliteCommand? Prepared(string sql)
-    {
-        if (_commands is null) return null;
-        if (!_commands.TryGetValue(sql, out var command))
-        {
-            if (_commands.Count >= MaxStatements) DropStatements();
-            command = ((SqliteConnection)Connection).CreateCommand();
-            command.CommandText = sql;
-            _commands.Add(sql, command);
-        }
-        command.Parameters.Clear();
-        return command;
-    }
+    public SqliteCommand? Prepared(string sql) => _commands?.Command(sql);
 
     /// <summary>Whether it can serve another request: open, and no transaction left behind.</summary>
     internal bool Reusable =>
         Connection.State == System.Data.ConnectionState.Open
         && ((SqliteConnection)Connection).Handle is { } handle && raw.sqlite3_get_autocommit(handle) != 0;
 
-    void DropStatements()
-    {
-        foreach (var command in _commands!.Values) command.Dispose();
-        _commands.Clear();
-    }
-
     /// <summary>Closes it for good (its SQLite handle goes back to Microsoft.Data.Sqlite's pool).</summary>
     internal void Close()
     {
-        if (_commands is not null) DropStatements();
+        _commands?.Dispose();
         Connection.Dispose();
     }
 

@@ -142,7 +142,7 @@ public sealed class WriteBatch : IAsyncDisposable
         }
         foreach (var (write, member) in committing)
         {
-            await member.CommitMemberAsync();
+            member.Committed();
             write.Complete();
         }
     }

@@ -91,14 +91,8 @@ public sealed class WriteUnit : IAsyncDisposable
         return Committed();
     }
 
-    /// <summary>The batch this write belongs to has committed.</summary>
-    internal Task CommitMemberAsync()
-    {
-        Committed();
-        return Task.CompletedTask;
-    }
-
-    long Committed()
+    /// <summary>Its commit is durable (its own, or its batch's): purges what was set aside, answers the bytes purged.</summary>
+    internal long Committed()
     {
         _committed = true;
         long freed = 0;

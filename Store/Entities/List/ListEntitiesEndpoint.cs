@@ -19,7 +19,7 @@ public static class ListEntitiesEndpoint
             .WithSummary("List, search and filter entities, a page at a time")
             .WithDescription("Soft-deleted entities are listed too unless exclude_deleted=true or include_deleted=false. Ties in the order are broken by id, so pages never overlap.");
 
-    public static async Task<Results<Ok<EntityPage>, UnprocessableEntity<ValidationErrorBody>>> Handle(
+    public static async Task<Results<OkJson<EntityPage>, UnprocessableEntity<ValidationErrorBody>>> Handle(
         [AsParameters] ListEntitiesQuery query, Db db, CancellationToken ct)
     {
         var validation = Validator.Validate(query);
@@ -30,6 +30,6 @@ public static class ListEntitiesEndpoint
         await using var read = await db.OpenReadAsync(ct);
         var (items, total) = await ListEntitiesSql.PageAsync(read, query, page, pageSize);
         var totalPages = (total + pageSize - 1) / pageSize;
-        return TypedResults.Ok(new EntityPage(items, new Pagination(page, pageSize, total, totalPages, page < totalPages, page > 1)));
+        return OkJson.Of(new EntityPage(items, new Pagination(page, pageSize, total, totalPages, page < totalPages, page > 1)));
     }
 }

@@ -14,29 +14,39 @@ namespace Store.Entities.Shared;
 public static class EntityTable
 {
     /// <summary>What the client's form sets on create and replace.</summary>
-    public static readonly Column[] Fields = [new("label", nameof(Entity.Label)), new("description", nameof(Entity.Description)),
-        new("parent_id", nameof(Entity.ParentId))];
+    public static readonly Column[] Fields = [new("label", nameof(Entity.Label), e => e.Label),
+        new("description", nameof(Entity.Description), e => e.Description), new("parent_id", nameof(Entity.ParentId), e => e.ParentId)];
 
     /// <summary>Set once, by the create.</summary>
-    public static readonly Column[] Origin = [new("is_collection", nameof(Entity.IsCollection), Flag: true), new("added_date", nameof(Entity.AddedDate)),
-        new("added_by", nameof(Entity.AddedBy)), new("is_deleted", nameof(Entity.IsDeleted), Flag: true)];
+    public static readonly Column[] Origin = [new("is_collection", nameof(Entity.IsCollection), e => e.IsCollection, Flag: true),
+        new("added_date", nameof(Entity.AddedDate), e => e.AddedDate), new("added_by", nameof(Entity.AddedBy), e => e.AddedBy),
+        new("is_deleted", nameof(Entity.IsDeleted), e => e.IsDeleted, Flag: true)];
 
     /// <summary>Who changed it last, and when.</summary>
-    public static readonly Column[] Stamp = [new("updated_date", nameof(Entity.UpdatedDate)), new("updated_by", nameof(Entity.UpdatedBy))];
+    public static readonly Column[] Stamp = [new("updated_date", nameof(Entity.UpdatedDate), e => e.UpdatedDate),
+        new("updated_by", nameof(Entity.UpdatedBy), e => e.UpdatedBy)];
 
     /// <summary>What the stored file decides (<see cref="Entity.WithMedia"/>); a collection keeps them null, bar create_date.</summary>
-    public static readonly Column[] Media = [new("create_date", nameof(Entity.CreateDate)), new("file_size", nameof(Entity.FileSize)),
-        new("height", nameof(Entity.Height)), new("width", nameof(Entity.Width)), new("duration", nameof(Entity.Duration)),
-        new("mime_type", nameof(Entity.MimeType)), new("type", nameof(Entity.Type)), new("extension", nameof(Entity.Extension)),
-        new("md5", nameof(Entity.Md5)), new("file_path", nameof(Entity.FilePath)), new("file_md5", nameof(Entity.FileMd5))];
+    public static readonly Column[] Media = [new("create_date", nameof(Entity.CreateDate), e => e.CreateDate),
+        new("file_size", nameof(Entity.FileSize), e => e.FileSize), new("height", nameof(Entity.Height), e => e.Height),
+        new("width", nameof(Entity.Width), e => e.Width), new("duration", nameof(Entity.Duration), e => e.Duration),
+        new("mime_type", nameof(Entity.MimeType), e => e.MimeType), new("type", nameof(Entity.Type), e => e.Type),
+        new("extension", nameof(Entity.Extension), e => e.Extension), new("md5", nameof(Entity.Md5), e => e.Md5),
+        new("file_path", nameof(Entity.FilePath), e => e.FilePath), new("file_md5", nameof(Entity.FileMd5), e => e.FileMd5)];
 
-    public static readonly Column IsDeleted = new("is_deleted", nameof(Entity.IsDeleted), Flag: true);
+    public static readonly Column IsDeleted = Origin[3];
+
+    /// <summary>The columns <see cref="Row"/> reads, in its order: what SELECT * gives, named so the order is fixed.</summary>
+    public static readonly string[] RowColumns = ["id", "is_collection", "label", "description", "parent_id", "added_date",
+        "updated_date", "is_deleted", "create_date", "added_by", "updated_by", "file_size", "height", "width", "duration",
+        "mime_type", "type", "extension", "md5", "file_path", "file_md5"];
 
     static readonly Column[] All = [.. Origin, .. Fields, .. Stamp, .. Media];
 
+    /// <summary>Returns <see cref="RowColumns"/>, in their order, for <see cref="Row"/> (Dapper, off the write batch, maps them by name).</summary>
     static readonly string InsertSqlite =
         $"INSERT INTO entities ({string.Join(", ", All.Select(c => c.Name))}) " +
-        $"VALUES ({string.Join(", ", All.Select(c => c.Value(DbKind.Sqlite)))}) RETURNING *";
+        $"VALUES ({string.Join(", ", All.Select(c => c.Value(DbKind.Sqlite)))}) RETURNING {string.Join(", ", RowColumns)}";
 
     /// <summary>
     /// Two uploads of the same content settle on one row here, in the database: the loser inserts nothing and
@@ -52,11 +62,6 @@ public static class EntityTable
 
     /// <summary>SQLite's write lock already covers it; on PostgreSQL uploads of one content take their turns from here to the commit.</summary>
     static readonly string HoldHashPostgres = "SELECT pg_advisory_xact_lock(hashtextextended(@hash, 0))";
-
-    /// <summary>The columns <see cref="Row"/> reads, in its order: what SELECT * gives, named so the order is fixed.</summary>
-    public static readonly string[] RowColumns = ["id", "is_collection", "label", "description", "parent_id", "added_date",
-        "updated_date", "is_deleted", "create_date", "added_by", "updated_by", "file_size", "height", "width", "duration",
-        "mime_type", "type", "extension", "md5", "file_path", "file_md5"];
 
     /// <summary><see cref="RowColumns"/> of the table under this alias, for a SELECT list.</summary>
     public static string RowColumnsOf(string alias) => string.Join(", ", RowColumns.Select(c => $"{alias}.{c}"));
@@ -136,39 +141,37 @@ public static class EntityTable
     /// <summary>The new row; null only on PostgreSQL, when another transaction committed the same content hash first.</summary>
     public static Task<Entity?> InsertAsync(IDbConnection db, IDbTransaction tx, Entity entity) =>
         KeptStatements.On(db) is { } kept
-            ? KeptRowAsync(kept.Command(InsertSqlite, tx), entity, All)
+            ? Task.FromResult(KeptRow(kept.Command(InsertSqlite, tx), entity, All))
             : db.QuerySingleOrDefaultAsync<Entity>(db.Pick(InsertSqlite, InsertPostgres), entity, tx);
 
     /// <summary>Writes <paramref name="columns"/> of <paramref name="entity"/> to its row; answers the row as it now is.</summary>
     public static async Task<Entity> UpdateAsync(IDbConnection db, IDbTransaction tx, Entity entity, params IEnumerable<Column> columns)
     {
         var set = columns.ToList();
-        var sql = $"UPDATE entities SET {string.Join(", ", set.Select(c => $"{c.Name} = {c.Value(db.Kind())}"))} WHERE id = @Id RETURNING *";
+        var kind = db.Kind();
+        var returning = kind == DbKind.Sqlite ? string.Join(", ", RowColumns) : "*";
+        var sql = $"UPDATE entities SET {string.Join(", ", set.Select(c => $"{c.Name} = {c.Value(kind)}"))} WHERE id = @Id RETURNING {returning}";
         return KeptStatements.On(db) is { } kept
-            ? (await KeptRowAsync(kept.Command(sql, tx), entity, [.. set, IdColumn]))!
+            ? KeptRow(kept.Command(sql, tx), entity, [.. set, IdColumn])!
             : await db.QuerySingleAsync<Entity>(sql, entity, tx);
     }
 
-    static readonly Column IdColumn = new("id", nameof(Entity.Id));
+    static readonly Column IdColumn = new("id", nameof(Entity.Id), e => e.Id);
 
-    static readonly Dictionary<string, System.Reflection.PropertyInfo> Properties =
-        typeof(Entity).GetProperties().ToDictionary(p => p.Name, StringComparer.Ordinal);
-
-    /// <summary>A kept statement (SQLite, the write batch's connection) bound from <paramref name="entity"/> by hand, its row read by Dapper.</summary>
-    static async Task<Entity?> KeptRowAsync(Microsoft.Data.Sqlite.SqliteCommand command, Entity entity, IEnumerable<Column> columns)
+    /// <summary>A kept statement (SQLite, the write batch's connection) bound from <paramref name="entity"/>, its row read by <see cref="Row"/>.</summary>
+    static Entity? KeptRow(SqliteCommand command, Entity entity, IEnumerable<Column> columns)
     {
-        foreach (var column in columns)
-            command.Parameters.AddWithValue("@" + column.Property, Properties[column.Property].GetValue(entity) ?? DBNull.Value);
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync()) return null;
-        return reader.GetRowParser<Entity>()(reader);
+        foreach (var column in columns) command.Parameters.AddWithValue("@" + column.Property, column.Get(entity) ?? DBNull.Value);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Row(reader) : null;
     }
 
     /// <summary>
-    /// A column and the <see cref="Entity"/> property Dapper binds it to. A <paramref name="Flag"/> is a 0/1 integer
-    /// column bound from a bool: SQLite stores the bool as 0/1 itself, PostgreSQL needs the cast.
+    /// A column, the <see cref="Entity"/> property Dapper binds it to, and that property's value for the write batch,
+    /// which binds its kept statements itself. A <paramref name="Flag"/> is a 0/1 integer column bound from a bool:
+    /// SQLite stores the bool as 0/1 itself, PostgreSQL needs the cast.
     /// </summary>
-    public sealed record Column(string Name, string Property, bool Flag = false)
+    public sealed record Column(string Name, string Property, Func<Entity, object?> Get, bool Flag = false)
     {
         public string Value(DbKind kind) => Flag && kind == DbKind.Postgres ? $"@{Property}::int" : "@" + Property;
     }
