@@ -28,6 +28,9 @@ public sealed class Db : IDisposable, IAsyncDisposable
     /// <summary>Which engine this store runs on; the slices pick their SQL by it.</summary>
     public DbKind Kind { get; }
 
+    /// <summary>PostgreSQL's pool size (Npgsql's Max Pool Size, 100 by default); null on SQLite, whose opens never wait for one another.</summary>
+    public int? PoolSize => _postgres?.PoolSize;
+
     /// <summary>A method of its own, compiled only when called: a SQLite store never loads Npgsql.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     static IConnections Postgres(string connectionString) => new PostgresConnections(connectionString);

@@ -11,6 +11,8 @@ sealed class PostgresConnections(string connectionString) : IConnections
 {
     readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
+    public int PoolSize { get; } = new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize;
+
     public async Task<DbConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct);
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
@@ -22,4 +24,7 @@ sealed class PostgresConnections(string connectionString) : IConnections
 interface IConnections : IDisposable, IAsyncDisposable
 {
     Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>How many connections the pool hands out at most; an open beyond them waits for one to come back.</summary>
+    int PoolSize { get; }
 }

@@ -50,7 +50,11 @@ public static class StoreApp
         builder.Services.AddSingleton<WriteBatch>();
         builder.Services.AddSingleton<Sweeps>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Sweeps>());
-        if (settings.Data.Kind == DbKind.Postgres) builder.Services.AddPostgresListener();
+        if (settings.Data.Kind == DbKind.Postgres)
+        {
+            builder.Services.AddPostgresListener();
+            builder.Services.AddHostedService<Entities.List.EntityCountFolding>();
+        }
         builder.Services.AddSingleton<PendingFiles>();
         builder.Services.AddSingleton(sp => new MediaStorage(settings.Storage, sp.GetRequiredService<PendingFiles>(),
             settings.S3 is { } s3 ? Storage.S3.S3Setup.Open(s3) : null, sp.GetRequiredService<ILogger<MediaStorage>>(),

@@ -12,26 +12,38 @@ namespace Store.Compute.Queue;
 /// delete them, and clear-orphans or a start-up recovery (on any instance) would find objects no row names yet. On
 /// PostgreSQL the hold is a transaction-scoped advisory lock on a connection of its own, so it holds across instances
 /// (<see cref="HoldInAsync"/> takes the same lock inside another transaction); on SQLite, one process, a gate here.
+/// <para>
+/// A holder keeps its pooled connection through its puts and then needs a second one for the write that names the
+/// files (<see cref="JobQueue"/>'s gate, one at a time). Unbounded, a hundred job uploads at once would hold every
+/// connection of Npgsql's pool (100) and the write each of them waits for could never get one: every request on the
+/// store would wait out the pool's timeout (15 s) and fail. So at most half the pool holds jobs at once; the next
+/// holder waits here, before it takes a connection, and the other half always serves the queue's writes and the rest
+/// of the store. The same holds per instance: each has its own pool.
+/// </para>
 /// </summary>
 public sealed class JobHolds(Db db)
 {
     readonly Dictionary<string, (SemaphoreSlim Gate, int Users)> _held = new(StringComparer.Ordinal);
+    readonly SemaphoreSlim? _slots = db.PoolSize is { } pool ? new SemaphoreSlim(Math.Max(1, pool / 2)) : null;
 
     /// <summary>Held until disposed.</summary>
-    public async Task<IAsyncDisposable> HoldAsync(string jobId, CancellationToken ct)
+    public async Task<JobHold> HoldAsync(string jobId, CancellationToken ct)
     {
-        if (db.Kind == DbKind.Postgres)
+        if (_slots is not null)
         {
-            var connection = await db.OpenAsync(ct);
+            await _slots.WaitAsync(ct);
+            DbConnection? connection = null;
             try
             {
+                connection = await db.OpenAsync(ct);
                 var tx = await connection.BeginTransactionAsync(ct);
                 await HoldInAsync(connection, tx, jobId);
-                return new Locked(connection, tx);
+                return new Locked(connection, tx, _slots);
             }
             catch
             {
-                await connection.DisposeAsync();
+                if (connection is not null) await connection.DisposeAsync();
+                _slots.Release();
                 throw;
             }
         }
@@ -70,9 +82,9 @@ public sealed class JobHolds(Db db)
         }
     }
 
-    sealed class Gated(JobHolds owner, string jobId, SemaphoreSlim gate) : IAsyncDisposable
+    sealed class Gated(JobHolds owner, string jobId, SemaphoreSlim gate) : JobHold
     {
-        public ValueTask DisposeAsync()
+        public override ValueTask DisposeAsync()
         {
             // Released before leaving: the last one to leave disposes the gate.
             gate.Release();
@@ -81,13 +93,36 @@ public sealed class JobHolds(Db db)
         }
     }
 
-    /// <summary>Ending the transaction (never committed: it wrote nothing) releases the lock.</summary>
-    sealed class Locked(DbConnection connection, DbTransaction tx) : IAsyncDisposable
+    /// <summary>Ending the transaction (never committed: it wrote nothing) releases the lock, and then the slot.</summary>
+    sealed class Locked(DbConnection connection, DbTransaction tx, SemaphoreSlim slots) : JobHold
     {
-        public async ValueTask DisposeAsync()
+        public override DbConnection? Connection => connection;
+        public override DbTransaction? Transaction => tx;
+
+        public override async ValueTask DisposeAsync()
         {
-            await tx.DisposeAsync();
-            await connection.DisposeAsync();
+            try
+            {
+                await tx.DisposeAsync();
+                await connection.DisposeAsync();
+            }
+            finally
+            {
+                slots.Release();
+            }
         }
     }
+}
+
+/// <summary>
+/// A job held by <see cref="JobHolds"/>. On PostgreSQL it lives in a transaction on a pooled connection, which the
+/// holder reads through too (<see cref="Connection"/>), so that a holder takes one connection, never two at once.
+/// </summary>
+public abstract class JobHold : IAsyncDisposable
+{
+    /// <summary>The hold's own connection on PostgreSQL; null on SQLite.</summary>
+    public virtual DbConnection? Connection => null;
+    public virtual DbTransaction? Transaction => null;
+
+    public abstract ValueTask DisposeAsync();
 }

@@ -241,10 +241,13 @@ public sealed class JobQueue(Db db, JobOptions options, TimeProvider clock, JobS
         IReadOnlyList<(OutputUpload Upload, string Hash)> hashed, CancellationToken ct)
     {
         await using var hold = await holds.HoldAsync(jobId, ct);
-        await using (var read = await db.OpenAsync(ct))
+        // On PostgreSQL through the hold's own connection: a holder never takes a second one of the pool (JobHolds).
+        await using (var opened = hold.Connection is null ? await db.OpenAsync(ct) : null)
         {
-            if (await read.QuerySingleOrDefaultAsync<int?>($"SELECT 1 FROM jobs WHERE job_id = @jobId AND {HeldBy}", new { jobId, workerId, now = Now() }) is null)
-                return await RefusalAsync(read, null, jobId);
+            var read = hold.Connection ?? opened!;
+            if (await read.QuerySingleOrDefaultAsync<int?>($"SELECT 1 FROM jobs WHERE job_id = @jobId AND {HeldBy}",
+                    new { jobId, workerId, now = Now() }, hold.Transaction) is null)
+                return await RefusalAsync(read, hold.Transaction, jobId);
         }
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var names = hashed.Select(h => FileNames.UniqueName(FileNames.CleanName(h.Upload.FileName), taken)).ToList();

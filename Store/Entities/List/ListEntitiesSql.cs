@@ -160,16 +160,16 @@ static class ListEntitiesSql
     }
 
     /// <summary>
-    /// PostgreSQL: the same filters, order and pages, one plain statement each for the total and the page, and no
-    /// counters (a count of the matching rows: a counter row per page kind would be one hot row every writer updates,
-    /// which PostgreSQL's writers, unlike SQLite's single one, would queue on). Each search word must be a substring of
+    /// PostgreSQL: the same filters, order and pages, one plain statement each for the total and the page; the total
+    /// from the counters of sql/postgres/0007 (a row per writing backend, summed, so that writers never queue on one)
+    /// where they split by the page's filters, a count of the matching rows otherwise. Each search word must be a substring of
     /// the label or the description, both folded by PostgreSQL's lower() (sql/postgres/0004, the trigram indexes'
     /// expression), the word folded by the same lower(), so one rule decides both sides; LIKE's own characters are escaped.
     /// </summary>
     static async Task<(IReadOnlyList<Entity> Items, long Total)> PostgresPageAsync(IDbConnection db, ListEntitiesQuery q, int page, int pageSize)
     {
         var args = new DynamicParameters();
-        var (filters, _, _) = Filters(q, args, q.HidesDeleted, DbKind.Postgres);
+        var (filters, countable, isCollection) = Filters(q, args, q.HidesDeleted, DbKind.Postgres);
         var words = (q.SearchQuery ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         for (var i = 0; i < words.Count; i++)
         {
@@ -193,9 +193,17 @@ static class ListEntitiesSql
         args.Add("limit", pageSize);
         args.Add("offset", (long)(page - 1) * pageSize);
         var where = $"WHERE TRUE{filters}";
-        using var results = await db.QueryMultipleAsync(
-            $"SELECT COUNT(*) {from} {where};\nSELECT {(q.Version is null ? "e.*" : "v.*")} {from} {where} ORDER BY {order} LIMIT @limit OFFSET @offset",
-            args);
+        // The counters of sql/postgres/0007 answer the pages they split by (SUM over bigint is numeric, hence the cast).
+        var count = words.Count == 0 && countable && q.Version is null
+            ? $"SELECT ({CounterSql(q, isCollection)})::bigint"
+            : $"SELECT COUNT(*) {from} {where}";
+        if (words.Count == 0 && countable && q.Version is null) args.Add("scope", q.ParentId ?? -1);
+        // The page's ids first, from an index alone where one holds the order (an index-only scan), then only their
+        // rows: a deep page skips index entries, not rows.
+        var select = q.Version is null
+            ? $"SELECT e.* FROM entities e WHERE e.id IN (SELECT e.id {from} {where} ORDER BY {order} LIMIT @limit OFFSET @offset) ORDER BY {order}"
+            : $"SELECT v.* {from} {where} ORDER BY {order} LIMIT @limit OFFSET @offset";
+        using var results = await db.QueryMultipleAsync($"{count};\n{select}", args);
         var total = await results.ReadSingleAsync<long>();
         IReadOnlyList<Entity> items = q.Version is null
             ? (await results.ReadAsync<Entity>()).AsList()
