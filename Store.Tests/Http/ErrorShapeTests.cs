@@ -7,7 +7,8 @@ namespace Store.Tests.Http;
 
 /// <summary>
 /// Client mistakes get the contract's error bodies, never a 500 or a stack trace. The tests that only send what must
-/// be refused share one service (each checks that nothing was kept); those that store something first start their own.
+/// be refused share one service, which stays empty (several check that nothing was kept); those that store
+/// something first start their own.
 /// </summary>
 public sealed class ErrorShapeTests(SharedStore shared) : IClassFixture<SharedStore>
 {

@@ -4,7 +4,7 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Jobs;
 
-/// <remarks>The refused creates share one service, which keeps no job folder (each checks so).</remarks>
+/// <remarks>The refused creates share one service, which keeps no job folder (two of them check so).</remarks>
 public sealed class CreateJobTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

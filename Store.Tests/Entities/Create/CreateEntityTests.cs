@@ -4,7 +4,10 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Create;
 
-/// <summary>Creates, and the creates that must be refused: those share one service, which stays empty (each checks so).</summary>
+/// <summary>
+/// Creates, and the creates that must be refused: the refused ones share one service, which stays empty (several
+/// check so).
+/// </summary>
 [Trait("storage", "both")]
 public sealed class CreateEntityTests(SharedStore shared) : IClassFixture<SharedStore>
 {
