@@ -8,7 +8,8 @@ using Store.Tests.Jobs;
 
 namespace Store.Tests.Admin;
 
-public sealed class JobsAdminTests
+/// <remarks>The refused cleanups share one service.</remarks>
+public sealed class JobsAdminTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -53,7 +54,7 @@ public sealed class JobsAdminTests
     [InlineData("abc")]
     public async Task Cleanup_days_out_of_range_is_422_in_list_form(string days)
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.DeleteAsync($"/admin/compute/jobs/cleanup?days={days}", Ct);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var detail = (await response.ReadJsonAsync()).GetProperty("detail");

@@ -4,13 +4,16 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Contract;
 
-/// <summary>The whole OpenAPI document is the wire contract: any change to it shows as a snapshot diff in review.</summary>
-public sealed class OpenApiSnapshotTests
+/// <summary>
+/// The whole OpenAPI document is the wire contract: any change to it shows as a snapshot diff in review. The tests only
+/// read, so they share one service.
+/// </summary>
+public sealed class OpenApiSnapshotTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     [Fact]
     public async Task OpenApi_document_matches_the_snapshot()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
         var document = JObject.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
@@ -22,7 +25,7 @@ public sealed class OpenApiSnapshotTests
     [Fact]
     public async Task Every_request_gets_the_document_with_the_server_it_called_and_an_unknown_one_is_404()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var ct = TestContext.Current.CancellationToken;
         async Task<string> FetchAsync(string path, string? hostHeader = null)
         {
@@ -56,7 +59,7 @@ public sealed class OpenApiSnapshotTests
     [Fact]
     public async Task Scalar_reference_is_served()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.GetAsync("/scalar/", TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("text/html", response.Content.Headers.ContentType?.ToString());

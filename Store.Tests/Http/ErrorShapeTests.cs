@@ -5,8 +5,12 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Http;
 
-/// <summary>Client mistakes get the contract's error bodies, never a 500 or a stack trace.</summary>
-public sealed class ErrorShapeTests
+/// <summary>
+/// Client mistakes get the contract's error bodies, never a 500 or a stack trace. The tests that only send what must
+/// be refused share one service, which stays empty (several check that nothing was kept); those that store
+/// something first start their own.
+/// </summary>
+public sealed class ErrorShapeTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -23,14 +27,14 @@ public sealed class ErrorShapeTests
     [InlineData("/entities/1/versions/2")]
     public async Task Unknown_route_is_a_json_404(string path)
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         await Expect.DetailAsync(await host.Client.GetAsync(path, Ct), HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task Wrong_method_is_a_json_405()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         await Expect.DetailAsync(await host.Client.PostAsync("/entities/1", Forms.Entity(true, "x"), Ct), HttpStatusCode.MethodNotAllowed);
     }
 
@@ -81,7 +85,7 @@ public sealed class ErrorShapeTests
     [InlineData("--b\r\nContent-Disposition: form-data; name=\"is_collection\"\r\n")]
     public async Task Malformed_or_truncated_multipart_is_a_422_and_leaves_no_temp_file(string body)
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Raw(body, "multipart/form-data; boundary=b"), Ct);
         await Expect.DetailAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Empty(host.TempFiles());
@@ -91,7 +95,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Multipart_with_no_parts_is_a_422_in_list_form()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Raw("--b--\r\n", "multipart/form-data; boundary=b"), Ct);
         await Expect.ValidationAsync(response, "body", "is_collection");
     }
@@ -109,7 +113,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Missing_content_type_is_a_422_in_list_form()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         // An empty body is no body at all; one with text but no Content-Type is of the wrong kind.
         await Expect.ShapeErrorAsync(await host.Client.PostAsync("/entities", Raw("", null), Ct), "missing", "body");
         var msg = await Expect.ShapeErrorAsync(await host.Client.PostAsync("/entities", Raw("is_collection=true", null), Ct), "model_attributes_type", "body");
@@ -120,7 +124,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Errors_are_json_with_no_stack_trace()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.GetAsync("/entities?page=abc", Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -143,7 +147,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Multipart_with_too_many_parts_is_a_422()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var form = Forms.Fields(Enumerable.Range(0, 5000).Select(i => ($"f{i}", "v")).Prepend(("is_collection", "true")).ToArray());
         await Expect.DetailAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.UnprocessableEntity, "parts");
         Assert.Empty((await host.Client.GetOkAsync("/entities")).Ids());
@@ -152,7 +156,7 @@ public sealed class ErrorShapeTests
     [Fact]
     public async Task Multipart_text_beyond_4_MiB_in_total_is_a_422()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var field = new string('x', 1024 * 1024 - 16);
         var form = Forms.Fields(Enumerable.Range(0, 5).Select(i => ($"f{i}", field)).Prepend(("is_collection", "true")).ToArray());
         await Expect.DetailAsync(await host.Client.PostAsync("/entities", form, Ct), HttpStatusCode.UnprocessableEntity, "4 MiB");

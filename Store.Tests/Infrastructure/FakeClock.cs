@@ -32,6 +32,55 @@ public static class FakeClock
     }
 
     /// <summary>
+    /// A fake clock that also tells when the service starts to wait on it: a wait (a claim's long poll, a sweep's
+    /// period) is a timer made on the clock, so a test that needs the service to be waiting before it acts waits for
+    /// that timer instead of sleeping a guessed while.
+    /// </summary>
+    public static WatchedClock Watched() => new(DateTimeOffset.UtcNow);
+
+    public sealed class WatchedClock(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        readonly Lock _gate = new();
+        readonly List<(TimeSpan Due, TaskCompletionSource Made)> _watches = [];
+
+        /// <summary>Completes once a timer due in exactly <paramref name="due"/> has been made (from now on).</summary>
+        public Task TimerMadeAsync(TimeSpan due)
+        {
+            var made = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate) _watches.Add((due, made));
+            return made.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            lock (_gate)
+            {
+                foreach (var watch in _watches.Where(w => w.Due == dueTime).ToList())
+                {
+                    _watches.Remove(watch);
+                    watch.Made.TrySetResult();
+                }
+            }
+            return timer;
+        }
+
+        /// <summary>Moves time on in steps until <paramref name="task"/> ends; answers how far it moved.</summary>
+        public async Task<TimeSpan> AdvanceUntilAsync(Task task, TimeSpan step)
+        {
+            var moved = TimeSpan.Zero;
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!task.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                Advance(step);
+                moved += step;
+                await Task.WhenAny(task, Task.Delay(10, TestContext.Current.CancellationToken));
+            }
+            return moved;
+        }
+    }
+
+    /// <summary>
     /// Registers <paramref name="clock"/> as the service's TimeProvider (after the host's own, so it wins). The heap
     /// trim alone stays on the real clock, once a real minute as in production: no test is about it, and on the fake
     /// one each minute wound would be a malloc_trim, a walk of every malloc arena of the whole test process.

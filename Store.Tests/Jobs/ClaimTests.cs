@@ -61,11 +61,19 @@ public sealed class ClaimTests
     [Fact]
     public async Task A_waiting_claim_answers_when_a_job_arrives_and_204_when_none_does()
     {
-        await using var host = await StoreHost.StartAsync();
-        Assert.Equal(HttpStatusCode.NoContent, (await host.Client.ClaimAsync("w", ["later"], waitSeconds: 1)).StatusCode);
+        // The wait is on the service's clock: moved on here instead of waited out.
+        var clock = FakeClock.Watched();
+        await using var host = await StoreHost.StartAsync(configure: b => b.UseClock(clock));
+        var expiring = host.Client.ClaimAsync("w", ["later"], waitSeconds: 1);
+        var moved = await clock.AdvanceUntilAsync(expiring, TimeSpan.FromMilliseconds(250));
+        Assert.Equal(HttpStatusCode.NoContent, (await expiring).StatusCode);
+        Assert.True(moved >= TimeSpan.FromSeconds(1), $"the claim gave up after {moved} of its 1 s");
 
+        // Once its wait's timer exists the claim has looked and found nothing: the job can only reach it by waking it.
+        var looked = clock.TimerMadeAsync(TimeSpan.FromSeconds(30));
         var waiting = host.Client.ClaimAsync("w", ["later"], waitSeconds: 30);
-        await Task.Delay(300, Ct);
+        await looked;
+        Assert.False(waiting.IsCompleted);
         var id = (await host.CreateAsync("later", JobKit.Form("a", [1]))).JobId();
         var response = await waiting;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -75,11 +83,13 @@ public sealed class ClaimTests
     [Fact]
     public async Task Stopping_the_service_ends_waiting_claims()
     {
-        var host = await StoreHost.StartAsync();
+        var clock = FakeClock.Watched();
+        var host = await StoreHost.StartAsync(configure: b => b.UseClock(clock));
         try
         {
+            var looked = clock.TimerMadeAsync(TimeSpan.FromSeconds(30));
             var waiting = host.Client.ClaimAsync("w", ["never"], waitSeconds: 30);
-            await Task.Delay(200, Ct);
+            await looked;
             await host.App.StopAsync(Ct);
             var response = await waiting;
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);

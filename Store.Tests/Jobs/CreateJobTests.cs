@@ -4,7 +4,8 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Jobs;
 
-public sealed class CreateJobTests
+/// <remarks>The refused creates share one service, which keeps no job folder (two of them check so).</remarks>
+public sealed class CreateJobTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -19,7 +20,7 @@ public sealed class CreateJobTests
     [Fact]
     public async Task Every_input_error_answers_400_with_a_detail()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var file = Forms.Text("x");
 
         Assert.Contains("input file", await Rejected(host, "image_resize", JobKit.Form([], ("priority", "5"))));
@@ -41,7 +42,7 @@ public sealed class CreateJobTests
     [Fact]
     public async Task A_body_that_is_not_multipart_answers_400_not_415()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         HttpContent?[] bodies =
         [
             new StringContent("""{"upload_files": [], "priority": 5}""", System.Text.Encoding.UTF8, "application/json"),
@@ -64,7 +65,7 @@ public sealed class CreateJobTests
     [Fact]
     public async Task Claim_is_not_a_task_type_whatever_the_body()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         Assert.Contains("'claim' is reserved", await Rejected(host, "claim", JobKit.Form("a.txt", Forms.Text("x"))));
         Assert.Contains("'claim' is reserved", await Rejected(host, "claim", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain")));
         Assert.Equal(0, Directory.EnumerateDirectories(host.Settings.JobsDir).Count(d => !d.EndsWith(".tmp")));

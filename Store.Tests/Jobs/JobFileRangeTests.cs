@@ -5,16 +5,19 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Jobs;
 
-/// <summary>Job files are served with Range support and an ETag, from the folder or the bucket, and OpenAPI says so.</summary>
+/// <summary>
+/// Job files are served with Range support and an ETag, from the folder or the bucket, and OpenAPI says so. The tests
+/// share one service, each with a job of its own.
+/// </summary>
 [Trait("storage", "both")]
-public sealed class JobFileRangeTests
+public sealed class JobFileRangeTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task A_range_answers_206_with_the_part_and_one_outside_the_file_416()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var id = (await host.CreateAsync("t", JobKit.Form("a.txt", Encoding.ASCII.GetBytes("0123456789")))).JobId();
 
         using var part = new HttpRequestMessage(HttpMethod.Get, $"/compute/jobs/{id}/files/input/a.txt");
@@ -31,7 +34,7 @@ public sealed class JobFileRangeTests
     [Fact]
     public async Task A_file_answers_with_an_etag_and_304_when_it_still_matches()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var id = (await host.CreateAsync("t", JobKit.Form("a.txt", Encoding.ASCII.GetBytes("0123456789")))).JobId();
         var whole = await host.Client.GetAsync($"/compute/jobs/{id}/files/input/a.txt", Ct);
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
@@ -51,7 +54,7 @@ public sealed class JobFileRangeTests
     [Fact]
     public async Task A_large_input_is_stored_whole_and_read_back_whole_and_in_ranges()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         // Over the tests' 5 MiB multipart threshold: with STORE_TEST_STORAGE=s3 it goes up in parts, read from the file.
         var bytes = new byte[6 * 1024 * 1024 + 123];
         new Random(7).NextBytes(bytes);
@@ -70,7 +73,7 @@ public sealed class JobFileRangeTests
     [Fact]
     public async Task OpenAPI_declares_the_binary_body_the_partial_body_and_416()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var doc = await (await host.Client.GetAsync("/openapi/v1.json", Ct)).ReadJsonAsync();
         var responses = doc.GetProperty("paths").GetProperty("/compute/jobs/{job_id}/files/{path}").GetProperty("get").GetProperty("responses");
         foreach (var status in new[] { "200", "206" })

@@ -4,7 +4,8 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Jobs;
 
 /// <summary>GET /compute/jobs/{id}/files/{path} serves the job's listed files and nothing else.</summary>
-public sealed class JobFilesTraversalTests
+/// <remarks>The path tricks share one service, each with a job of its own.</remarks>
+public sealed class JobFilesTraversalTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,7 +27,7 @@ public sealed class JobFilesTraversalTests
     [InlineData("input/A.TXT")]
     public async Task Path_tricks_get_404(string path)
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var id = (await host.CreateAsync("t", JobKit.Form("a.txt", Forms.Text("mine")))).JobId();
         Assert.Equal("mine", await host.Client.GetStringAsync($"/compute/jobs/{id}/files/input/a.txt", Ct));
 

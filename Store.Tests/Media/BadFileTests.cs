@@ -3,8 +3,11 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Media;
 
-/// <summary>A file that sniffs as an image or video but does not decode, or an empty one, is refused and leaves nothing behind.</summary>
-public sealed class BadFileTests
+/// <summary>
+/// A file that sniffs as an image or video but does not decode, or an empty one, is refused and leaves nothing behind.
+/// The refused uploads share one service, which stays empty (each checks so).
+/// </summary>
+public sealed class BadFileTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static byte[] Garbage(byte[] head, int length = 2000)
     {
@@ -37,7 +40,7 @@ public sealed class BadFileTests
     [MemberData(nameof(Broken))]
     public async Task A_file_that_claims_to_be_media_but_does_not_decode_is_refused(string format, byte[] bytes, string message)
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Forms.Entity(false, format, file: bytes), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains(message, (await response.ReadJsonAsync()).GetProperty("detail").GetString());
@@ -47,7 +50,7 @@ public sealed class BadFileTests
     [Fact]
     public async Task A_truncated_video_is_refused()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         // ffmpeg writes the index (moov) last, as cameras do: a cut-off upload has none.
         var video = await TestMedia.VideoAsync(21, "mp4");
         var response = await host.Client.PostAsync("/entities", Forms.Entity(false, "cut", file: video[..(video.Length / 3)]), TestContext.Current.CancellationToken);
@@ -59,7 +62,7 @@ public sealed class BadFileTests
     [Fact]
     public async Task An_empty_file_is_refused()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Forms.Entity(false, "empty", file: []), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("empty", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

@@ -10,13 +10,23 @@ using Store.Tests.Media;
 
 namespace Store.Tests.Worker;
 
-/// <summary>The in-process worker runs the built-in tasks on real images with nothing else started.</summary>
+/// <summary>
+/// The in-process worker runs the built-in tasks on real images with nothing else started. The tests that only run
+/// jobs of their own share one service and its worker; the one that stops its service, and the one with other
+/// settings, start their own.
+/// </summary>
 [Trait("speed", "slow")]
-public sealed class BuiltinWorkerTests
+public sealed class BuiltinWorkerTests(BuiltinWorkerTests.WorkerStore shared) : IClassFixture<BuiltinWorkerTests.WorkerStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     static Task<StoreHost> StartAsync() => StoreHost.StartAsync(s => s with { BuiltinWorker = true });
+
+    /// <summary>A service with its built-in worker on.</summary>
+    public sealed class WorkerStore : SharedStore
+    {
+        protected override Task<StoreHost> StartAsync() => BuiltinWorkerTests.StartAsync();
+    }
 
     static async Task<(JsonElement Job, byte[] Output)> RunAsync(StoreHost host, string task, string outputName, MultipartFormDataContent form)
     {
@@ -60,7 +70,7 @@ public sealed class BuiltinWorkerTests
     [Fact]
     public async Task Image_resize_keeps_the_aspect_ratio_and_the_format()
     {
-        await using var host = await StartAsync();
+        var host = shared.Host;
         var (job, output) = await RunAsync(host, "image_resize", "wide.jpg",
             JobKit.Form("wide.jpg", TestMedia.Jpeg(903, 400, 200), ("params", """{"width": 100, "height": 100}""")));
         var info = Image.Identify(output);
@@ -86,7 +96,7 @@ public sealed class BuiltinWorkerTests
     [InlineData("jpeg", "photo_1.jpg")]
     public async Task Image_conversion_writes_the_asked_format(string format, string expectedName)
     {
-        await using var host = await StartAsync();
+        var host = shared.Host;
         // Two inputs: the second one named like the first shows outputs never overwrite each other.
         var form = JobKit.Form([("photo.jpg", TestMedia.Jpeg(904, 64, 48)), ("photo.jpg", TestMedia.Jpeg(901, 32, 24))],
             ("params", $$"""{"format": "{{format}}", "quality": 70}"""));
@@ -100,7 +110,7 @@ public sealed class BuiltinWorkerTests
     [Fact]
     public async Task Image_thumbnail_bounds_the_longest_side_and_never_enlarges()
     {
-        await using var host = await StartAsync();
+        var host = shared.Host;
         var (_, big) = await RunAsync(host, "image_thumbnail", "big_thumb.jpg", JobKit.Form("big.jpg", TestMedia.Jpeg(905, 1024, 512)));
         var info = Image.Identify(big);
         Assert.Equal((256, 128), (info.Width, info.Height));
@@ -114,7 +124,7 @@ public sealed class BuiltinWorkerTests
     [Fact]
     public async Task Exif_returns_exiftools_tags()
     {
-        await using var host = await StartAsync();
+        var host = shared.Host;
         var jpeg = TestMedia.Jpeg(902, 80, 60, exif: p =>
         {
             p.SetValue(ExifTag.Make, "StoreCam");
@@ -134,7 +144,7 @@ public sealed class BuiltinWorkerTests
     [Fact]
     public async Task Media_hash_gives_sha512_and_md5_of_each_file()
     {
-        await using var host = await StartAsync();
+        var host = shared.Host;
         var a = TestMedia.Jpeg(906, 30, 30);
         var b = Forms.Text("not an image at all");
         var (job, _) = await RunAsync(host, "media_hash", "hashes.json", JobKit.Form([("a.jpg", a), ("b.txt", b)]));
@@ -150,7 +160,7 @@ public sealed class BuiltinWorkerTests
     [Fact]
     public async Task Bad_params_and_undecodable_images_fail_the_job_with_a_reason()
     {
-        await using var host = await StartAsync();
+        var host = shared.Host;
         var noSize = (await host.CreateAsync("image_resize", JobKit.Form("a.jpg", TestMedia.Jpeg(907, 10, 10)))).JobId();
         var notImage = (await host.CreateAsync("image_thumbnail", JobKit.Form("fake.jpg", Forms.Text("hello")))).JobId();
         var badFormat = (await host.CreateAsync("image_conversion", JobKit.Form("a.jpg", TestMedia.Jpeg(908, 10, 10), ("params", """{"format":"psd"}""")))).JobId();
@@ -170,7 +180,7 @@ public sealed class BuiltinWorkerTests
         Assert.True(bomb.Length < 500_000, $"{bomb.Length} bytes");
         Assert.Equal(40_000, Image.Identify(bomb).Width);
 
-        await using var host = await StartAsync();
+        var host = shared.Host;
         foreach (var (task, parameters) in new[]
                  {
                      ("image_resize", """{"width": 100}"""), ("image_conversion", """{"format": "jpeg"}"""), ("image_thumbnail", "{}"),
@@ -188,7 +198,7 @@ public sealed class BuiltinWorkerTests
     {
         // 144 megapixels: under 250 at 8 bits a channel, but RGBA at 16 bits decodes to 8 bytes a pixel.
         var deep = HugePng.Blank(12_000, 12_000, deepRgba: true);
-        await using var host = await StartAsync();
+        var host = shared.Host;
         var id = (await host.CreateAsync("image_resize", JobKit.Form("deep.png", deep, ("params", """{"width": 100}""")))).JobId();
         var job = await host.WaitFinishedAsync(id);
         Assert.Equal("failed", job.Str("status"));
@@ -199,7 +209,7 @@ public sealed class BuiltinWorkerTests
     public async Task Every_frame_of_an_animation_counts()
     {
         // 25 megapixels (100 MB as RGBA) is fine once, not as 11 frames, each decoded at the full canvas.
-        await using var host = await StartAsync();
+        var host = shared.Host;
         var id = (await host.CreateAsync("image_thumbnail", JobKit.Form("anim.gif", TinyGif.Animated(5_000, 5_000, 11)))).JobId();
         var job = await host.WaitFinishedAsync(id);
         Assert.Equal("failed", job.Str("status"));
@@ -210,7 +220,7 @@ public sealed class BuiltinWorkerTests
     [Fact]
     public async Task It_reads_external_files_in_place()
     {
-        await using var host = await StartAsync();
+        var host = shared.Host;
         var media = Path.Combine(host.Settings.MediaDir, "store", "2026", "11", "25", "x.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(media)!);
         await System.IO.File.WriteAllBytesAsync(media, TestMedia.Jpeg(909, 200, 100), Ct);

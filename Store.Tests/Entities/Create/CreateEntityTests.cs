@@ -4,8 +4,12 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Create;
 
+/// <summary>
+/// Creates, and the creates that must be refused: the refused ones share one service, which stays empty (several
+/// check so).
+/// </summary>
 [Trait("storage", "both")]
-public sealed class CreateEntityTests
+public sealed class CreateEntityTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -83,7 +87,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Missing_is_collection_is_a_422_in_list_form()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Forms.Entity(null, "x"), Ct);
         var items = await Expect.ValidationAsync(response, "body", "is_collection");
         Assert.Equal("missing", items[0].GetProperty("type").GetString());
@@ -95,7 +99,7 @@ public sealed class CreateEntityTests
     [InlineData("")]
     public async Task Is_collection_that_is_not_a_boolean_is_a_422_in_list_form(string raw)
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Forms.Fields(("is_collection", raw)), Ct);
         await Expect.ValidationAsync(response, "body", "is_collection");
         Assert.Empty(host.StoredFiles());
@@ -104,14 +108,14 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Media_item_without_a_file_is_a_422()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         await Expect.ValidationAsync(await host.Client.PostAsync("/entities", Forms.Entity(false, "x"), Ct), "body", "image");
     }
 
     [Fact]
     public async Task Media_item_with_an_empty_file_is_a_422_and_leaves_nothing()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Forms.Entity(false, "x", file: []), Ct);
         await Expect.ValidationAsync(response, "body", "image");
         Assert.Empty(host.StoredFiles());
@@ -122,7 +126,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Collection_with_a_file_is_a_422_and_leaves_nothing()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Forms.Entity(true, "x", file: Forms.Text("not for a folder")), Ct);
         await Expect.ValidationAsync(response, "body", "image");
         Assert.Empty(host.StoredFiles());
@@ -132,7 +136,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Parent_must_exist()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Forms.Entity(true, "x", parentId: 999), Ct);
         await Expect.DetailAsync(response, HttpStatusCode.UnprocessableEntity, "999");
     }
@@ -152,7 +156,7 @@ public sealed class CreateEntityTests
     [Fact]
     public async Task Parent_id_that_is_not_a_number_is_a_422_in_list_form()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var response = await host.Client.PostAsync("/entities", Forms.Fields(("is_collection", "true"), ("parent_id", "abc")), Ct);
         await Expect.ValidationAsync(response, "body", "parent_id");
     }

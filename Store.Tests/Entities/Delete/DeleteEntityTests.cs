@@ -4,8 +4,9 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Delete;
 
+/// <remarks>The two refusals share one service, which keeps only what they make.</remarks>
 [Trait("storage", "both")]
-public sealed class DeleteEntityTests
+public sealed class DeleteEntityTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -45,7 +46,7 @@ public sealed class DeleteEntityTests
     [Fact]
     public async Task Unknown_id_is_a_404()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         await Expect.DetailAsync(await host.Client.DeleteAsync("/entities/31", Ct), HttpStatusCode.NotFound, "Entity not found");
         await Expect.DetailAsync(await host.Client.DeleteAsync("/entities/99999999999999999999999", Ct), HttpStatusCode.NotFound);
     }
@@ -105,7 +106,7 @@ public sealed class DeleteEntityTests
     [Fact]
     public async Task Recursive_that_is_not_a_boolean_is_a_422()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var folder = await host.Client.CreateCollectionAsync("folder");
         await Expect.ShapeErrorAsync(await host.Client.DeleteAsync($"/entities/{folder.Id()}?recursive=please", Ct), "bool_parsing", "query", "recursive");
         Assert.Equal(1, await RowCountAsync(host));

@@ -3,14 +3,15 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Get;
 
-public sealed class GetEntityTests
+/// <summary>Reads by id and by version. The refused reads share one service, each with an entity of its own where it needs one.</summary>
+public sealed class GetEntityTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Unknown_id_is_a_404_with_the_contract_detail()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         Assert.Equal("Entity not found", await Expect.DetailAsync(await host.Client.GetEntityAsync(12345), HttpStatusCode.NotFound));
     }
 
@@ -20,7 +21,7 @@ public sealed class GetEntityTests
     [InlineData("abc")]
     public async Task Odd_ids_are_a_json_404_not_a_500(string id)
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         await Expect.DetailAsync(await host.Client.GetAsync($"/entities/{id}", Ct), HttpStatusCode.NotFound);
     }
 
@@ -45,7 +46,7 @@ public sealed class GetEntityTests
     [Fact]
     public async Task Version_that_does_not_exist_is_a_404()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var created = await host.Client.CreateCollectionAsync();
         await Expect.DetailAsync(await host.Client.GetEntityAsync(created.Id(), "?version=2"), HttpStatusCode.NotFound);
         await Expect.DetailAsync(await host.Client.GetEntityAsync(999, "?version=1"), HttpStatusCode.NotFound, "Entity not found");
@@ -58,7 +59,7 @@ public sealed class GetEntityTests
     [InlineData("99999999999999")]
     public async Task Version_that_is_not_a_positive_number_is_a_422_in_list_form(string raw)
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var created = await host.Client.CreateCollectionAsync();
         await Expect.ValidationAsync(await host.Client.GetEntityAsync(created.Id(), $"?version={raw}"), "query", "version");
     }
@@ -66,7 +67,7 @@ public sealed class GetEntityTests
     [Fact]
     public async Task Version_below_one_names_the_bound()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var created = await host.Client.CreateCollectionAsync();
         var msg = await Expect.ShapeErrorAsync(await host.Client.GetEntityAsync(created.Id(), "?version=0"), "greater_than_equal", "query", "version");
         Assert.Equal("Input should be greater than or equal to 1", msg);

@@ -4,9 +4,26 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Patch;
 
-public sealed class PatchEntityTests
+/// <summary>
+/// Patches, and the patches that must be refused: those share one service and one media item, which each of them
+/// checks is unchanged afterwards (its label, its single version).
+/// </summary>
+public sealed class PatchEntityTests(PatchEntityTests.OneMedia shared) : IClassFixture<PatchEntityTests.OneMedia>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A service holding one media item labelled "label" that no test of the class changes.</summary>
+    public sealed class OneMedia : SharedStore
+    {
+        public long Id { get; private set; }
+
+        protected override async Task<StoreHost> StartAsync()
+        {
+            var host = await StoreHost.StartAsync();
+            Id = (await host.Client.CreateMediaAsync("content", "label")).Id();
+            return host;
+        }
+    }
 
     [Fact]
     public async Task Json_body_changes_only_the_fields_sent()
@@ -91,7 +108,7 @@ public sealed class PatchEntityTests
     [Fact]
     public async Task Unknown_id_is_a_404()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         await Expect.DetailAsync(await host.Client.PatchJsonAsync(5, """{"label": "x"}"""), HttpStatusCode.NotFound, "Entity not found");
     }
 
@@ -106,10 +123,9 @@ public sealed class PatchEntityTests
     [InlineData("""{"is_deleted": "maybe"}""", "is_deleted")]
     public async Task Mistyped_fields_are_a_422_in_list_form(string json, string field)
     {
-        await using var host = await StoreHost.StartAsync();
-        var media = await host.Client.CreateMediaAsync("content", "label");
-        await Expect.ValidationAsync(await host.Client.PatchJsonAsync(media.Id(), json), "body", field);
-        Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{media.Id()}")).Str("label"));
+        var host = shared.Host;
+        await Expect.ValidationAsync(await host.Client.PatchJsonAsync(shared.Id, json), "body", field);
+        Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{shared.Id}")).Str("label"));
     }
 
     [Theory]
@@ -121,10 +137,9 @@ public sealed class PatchEntityTests
     [InlineData("null", "model_attributes_type")]
     public async Task A_body_that_is_not_a_json_object_is_a_422_in_list_form(string json, string type)
     {
-        await using var host = await StoreHost.StartAsync();
-        var media = await host.Client.CreateMediaAsync("content", "label");
-        await Expect.ShapeErrorAsync(await host.Client.PatchJsonAsync(media.Id(), json), type, "body");
-        Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{media.Id()}/versions")).GetArrayLength());
+        var host = shared.Host;
+        await Expect.ShapeErrorAsync(await host.Client.PatchJsonAsync(shared.Id, json), type, "body");
+        Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{shared.Id}/versions")).GetArrayLength());
     }
 
     [Theory]
@@ -135,11 +150,10 @@ public sealed class PatchEntityTests
     [InlineData("""{"body": 5, "label": "x"}""")]
     public async Task A_body_wrapper_that_is_not_an_object_is_a_422_and_writes_no_version(string json)
     {
-        await using var host = await StoreHost.StartAsync();
-        var media = await host.Client.CreateMediaAsync("content", "label");
-        await Expect.ShapeErrorAsync(await host.Client.PatchJsonAsync(media.Id(), json), "model_attributes_type", "body", "body");
-        Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{media.Id()}")).Str("label"));
-        Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{media.Id()}/versions")).GetArrayLength());
+        var host = shared.Host;
+        await Expect.ShapeErrorAsync(await host.Client.PatchJsonAsync(shared.Id, json), "model_attributes_type", "body", "body");
+        Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{shared.Id}")).Str("label"));
+        Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{shared.Id}/versions")).GetArrayLength());
     }
 
     [Fact]
@@ -157,20 +171,18 @@ public sealed class PatchEntityTests
     [InlineData("application/xml")]
     public async Task Body_of_another_content_type_is_a_422_in_list_form_and_changes_nothing(string contentType)
     {
-        await using var host = await StoreHost.StartAsync();
-        var media = await host.Client.CreateMediaAsync("content", "label");
-        var response = await host.Client.PatchAsync($"/entities/{media.Id()}", new StringContent("""{"label": "plain"}""", Encoding.UTF8, contentType), Ct);
+        var host = shared.Host;
+        var response = await host.Client.PatchAsync($"/entities/{shared.Id}", new StringContent("""{"label": "plain"}""", Encoding.UTF8, contentType), Ct);
         Assert.Contains(contentType, await Expect.ShapeErrorAsync(response, "model_attributes_type", "body"));
-        Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{media.Id()}")).Str("label"));
+        Assert.Equal("label", (await host.Client.GetOkAsync($"/entities/{shared.Id}")).Str("label"));
     }
 
     [Fact]
     public async Task No_body_is_a_422_missing()
     {
-        await using var host = await StoreHost.StartAsync();
-        var media = await host.Client.CreateMediaAsync("content", "label");
-        var response = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/entities/{media.Id()}"), Ct);
+        var host = shared.Host;
+        var response = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/entities/{shared.Id}"), Ct);
         await Expect.ShapeErrorAsync(response, "missing", "body");
-        Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{media.Id()}/versions")).GetArrayLength());
+        Assert.Equal(1, (await host.Client.GetOkAsync($"/entities/{shared.Id}/versions")).GetArrayLength());
     }
 }

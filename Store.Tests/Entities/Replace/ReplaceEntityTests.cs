@@ -3,8 +3,11 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Replace;
 
+/// <remarks>
+/// Three refusals share one service, in which they make only collections (one of them checks that no file is kept).
+/// </remarks>
 [Trait("storage", "both")]
-public sealed class ReplaceEntityTests
+public sealed class ReplaceEntityTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -43,14 +46,14 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Unknown_id_is_a_404()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         await Expect.DetailAsync(await host.Client.PutFormAsync(42, Forms.Entity(true, "x")), HttpStatusCode.NotFound, "Entity not found");
     }
 
     [Fact]
     public async Task Is_collection_and_label_are_required_in_list_form()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var folder = await host.Client.CreateCollectionAsync();
         await Expect.ValidationAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Entity(null, "x")), "body", "is_collection");
         await Expect.ValidationAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Entity(true)), "body", "label");
@@ -77,7 +80,7 @@ public sealed class ReplaceEntityTests
     [Fact]
     public async Task Collection_with_a_file_is_a_422()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var folder = await host.Client.CreateCollectionAsync("folder");
         await Expect.ValidationAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Entity(true, "x", file: Forms.Text("no files here"))), "body", "image");
         Assert.Empty(host.StoredFiles());

@@ -4,13 +4,10 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Entities.Shared;
 
 /// <summary>The entity operations document what they really take and answer (the snapshot shows everything; these say why it matters).</summary>
-public sealed class EntityOpenApiTests
+/// <remarks>The tests only read the document, so they share one service.</remarks>
+public sealed class EntityOpenApiTests(SharedStore shared) : IClassFixture<SharedStore>
 {
-    static async Task<JsonElement> PathsAsync()
-    {
-        await using var host = await StoreHost.StartAsync();
-        return (await host.Client.GetOkAsync("/openapi/v1.json")).GetProperty("paths");
-    }
+    async Task<JsonElement> PathsAsync() => (await shared.Host.Client.GetOkAsync("/openapi/v1.json")).GetProperty("paths");
 
     static JsonElement Schema(JsonElement content, string contentType) => content.GetProperty(contentType).GetProperty("schema");
 
@@ -41,7 +38,7 @@ public sealed class EntityOpenApiTests
     {
         var content = (await PathsAsync()).GetProperty(path).GetProperty(method).GetProperty("requestBody").GetProperty("content");
         Assert.Equal(["multipart/form-data", "application/x-www-form-urlencoded"], content.EnumerateObject().Select(p => p.Name));
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var document = await host.Client.GetOkAsync("/openapi/v1.json");
         var name = Schema(content, "multipart/form-data").GetProperty("$ref").GetString()!.Split('/')[^1];
         var properties = document.GetProperty("components").GetProperty("schemas").GetProperty(name).GetProperty("properties");

@@ -3,12 +3,13 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Shared;
 
-public sealed class HierarchyTests
+/// <summary>Parents must be collections and the tree has no cycle. The tests share one service, each with entities of its own.</summary>
+public sealed class HierarchyTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     [Fact]
     public async Task Patch_parent_must_be_an_existing_collection()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var media = await host.Client.CreateMediaAsync("media");
         var other = await host.Client.CreateMediaAsync("other");
         await Expect.DetailAsync(await host.Client.PatchAsync(media.Id(), new { parent_id = other.Id() }), HttpStatusCode.UnprocessableEntity, "not a collection");
@@ -19,7 +20,7 @@ public sealed class HierarchyTests
     [Fact]
     public async Task A_collection_cannot_be_its_own_parent()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var folder = await host.Client.CreateCollectionAsync("folder");
         await Expect.DetailAsync(await host.Client.PatchAsync(folder.Id(), new { parent_id = folder.Id() }), HttpStatusCode.UnprocessableEntity);
         await Expect.DetailAsync(await host.Client.PutFormAsync(folder.Id(), Forms.Entity(true, "folder", parentId: folder.Id())), HttpStatusCode.UnprocessableEntity);
@@ -28,7 +29,7 @@ public sealed class HierarchyTests
     [Fact]
     public async Task A_collection_cannot_move_under_its_own_descendant()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var a = await host.Client.CreateCollectionAsync("a");
         var b = await host.Client.CreateCollectionAsync("b", a.Id());
         var c = await host.Client.CreateCollectionAsync("c", b.Id());
@@ -42,7 +43,7 @@ public sealed class HierarchyTests
     [Fact]
     public async Task Moving_within_the_tree_without_a_cycle_is_allowed()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var a = await host.Client.CreateCollectionAsync("a");
         var b = await host.Client.CreateCollectionAsync("b", a.Id());
         var c = await host.Client.CreateCollectionAsync("c", b.Id());
@@ -55,7 +56,7 @@ public sealed class HierarchyTests
     [Fact]
     public async Task A_soft_deleted_collection_may_still_be_a_parent()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var folder = await host.Client.CreateCollectionAsync("archived");
         await Expect.StatusAsync(await host.Client.PatchAsync(folder.Id(), new { is_deleted = true }), HttpStatusCode.OK);
         var child = await host.Client.CreateMediaAsync("into the archive", parentId: folder.Id());

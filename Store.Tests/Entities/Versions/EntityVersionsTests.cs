@@ -5,7 +5,8 @@ using Store.Tests.Infrastructure;
 
 namespace Store.Tests.Entities.Versions;
 
-public sealed class EntityVersionsTests
+/// <remarks>The tests share one service, each with entities of its own.</remarks>
+public sealed class EntityVersionsTests(SharedStore shared) : IClassFixture<SharedStore>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -15,14 +16,14 @@ public sealed class EntityVersionsTests
     [Fact]
     public async Task Unknown_entity_is_a_404()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         await Expect.DetailAsync(await host.Client.GetAsync("/entities/77/versions", Ct), HttpStatusCode.NotFound, "Entity not found");
     }
 
     [Fact]
     public async Task Create_writes_version_1_as_an_insert()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var created = await host.Client.CreateMediaAsync("versioned", "v-one", description: "d");
         var versions = await VersionsAsync(host, created.Id());
         var v = Assert.Single(versions);
@@ -37,7 +38,7 @@ public sealed class EntityVersionsTests
     [Fact]
     public async Task Every_replace_patch_writes_one_version_oldest_first_and_chained()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var created = await host.Client.CreateMediaAsync("original content", "one");
         await Expect.StatusAsync(await host.Client.PatchAsync(created.Id(), new { label = "two" }), HttpStatusCode.OK);
         await Expect.StatusAsync(await host.Client.PutFormAsync(created.Id(),
@@ -61,7 +62,7 @@ public sealed class EntityVersionsTests
     [Fact]
     public async Task Versions_of_one_entity_do_not_mix_with_another()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var a = await host.Client.CreateCollectionAsync("a");
         var b = await host.Client.CreateCollectionAsync("b");
         await Expect.StatusAsync(await host.Client.PatchAsync(a.Id(), new { label = "a2" }), HttpStatusCode.OK);
@@ -72,7 +73,7 @@ public sealed class EntityVersionsTests
     [Fact]
     public async Task Hard_delete_writes_a_delete_version_that_is_kept_but_not_served()
     {
-        await using var host = await StoreHost.StartAsync();
+        var host = shared.Host;
         var created = await host.Client.CreateCollectionAsync("gone");
         Assert.Equal(HttpStatusCode.NoContent, (await host.Client.DeleteAsync($"/entities/{created.Id()}", Ct)).StatusCode);
 
