@@ -8,6 +8,7 @@ using Store.Worker;
 
 // Before the threads that would each take an arena of their own (see NativeHeap).
 NativeHeap.LimitArenas(Environment.GetEnvironmentVariable);
+NativeHeap.FixMmapThreshold(Environment.GetEnvironmentVariable);
 
 try
 {

@@ -36,6 +36,33 @@ internal static partial class NativeHeap
         }
     }
 
+    /// <summary>glibc's M_MMAP_THRESHOLD parameter of mallopt.</summary>
+    const int MmapThresholdParameter = -3;
+
+    /// <summary>Blocks of this size or more are mapped on their own and unmapped when freed.</summary>
+    public const int MmapThreshold = 256 * 1024;
+
+    /// <summary>
+    /// Keeps large blocks out of the arenas unless the owner chose a threshold (MALLOC_MMAP_THRESHOLD_). glibc starts
+    /// at 128 KiB but raises the threshold to the size of each mapped block freed, up to 32 MiB: after the first of
+    /// ImageSharp's 4 MiB pixel chunks or libvips' buffers is freed, the next ones come from the arenas, where a
+    /// freed 4 MiB hole beside live small blocks is rarely reused whole, and the heaps' extent and resident pages grew
+    /// through a soak while malloc's in-use bytes stayed flat (README "Soak", session 12). A fixed threshold also
+    /// turns the raising off. True when set.
+    /// </summary>
+    public static bool FixMmapThreshold(Func<string, string?> env)
+    {
+        if (!OperatingSystem.IsLinux() || env("MALLOC_MMAP_THRESHOLD_") is { Length: > 0 }) return false;
+        try
+        {
+            return Mallopt(MmapThresholdParameter, MmapThreshold) == 1;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Hands the free pages inside every arena back to the kernel (glibc's malloc_trim, which since 2.8 also walks the
     /// middle of each heap, not only its top). False when nothing was released or this is not glibc.
