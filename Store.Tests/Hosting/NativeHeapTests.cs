@@ -25,25 +25,15 @@ public sealed class NativeHeapTests
     }
 
     /// <summary>
-    /// With the threshold fixed, a block above it is mapped on its own (glibc marks such a chunk IS_MMAPPED, bit 1 of the
-    /// size word before it), whatever larger blocks this process freed before and would have raised the threshold to.
+    /// glibc takes the fixed threshold. What it changes is not shown block by block here: a block above it is still
+    /// served from free space an arena already holds (the test process has plenty), and only a block that would make a
+    /// heap grow is mapped instead; the soak measured the effect on the heaps' extent (README "Soak", session 12).
     /// </summary>
     [Fact]
-    public void With_the_threshold_fixed_a_large_block_is_mapped_on_its_own()
+    public void Glibc_takes_the_fixed_mmap_threshold()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var raise = Marshal.AllocHGlobal(8 * 1024 * 1024);
-        Marshal.FreeHGlobal(raise); // without a fixed threshold, glibc now keeps blocks up to 8 MiB in the arenas
         Assert.True(NativeHeap.FixMmapThreshold(_ => null));
-        var block = Marshal.AllocHGlobal(NativeHeap.MmapThreshold + 64 * 1024);
-        try
-        {
-            Assert.NotEqual(0L, Marshal.ReadInt64(block, -8) & 2);
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(block);
-        }
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ internal static partial class NativeHeap
     /// <summary>glibc's M_MMAP_THRESHOLD parameter of mallopt.</summary>
     const int MmapThresholdParameter = -3;
 
-    /// <summary>Blocks of this size or more are mapped on their own and unmapped when freed.</summary>
+    /// <summary>A block of this size or more that no free space in an arena can serve is mapped on its own, not grown into a heap, and unmapped when freed.</summary>
     public const int MmapThreshold = 256 * 1024;
 
     /// <summary>
