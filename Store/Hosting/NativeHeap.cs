@@ -24,16 +24,7 @@ internal static partial class NativeHeap
     /// </summary>
     public static bool LimitArenas(Func<string, string?> env)
     {
-        if (!OperatingSystem.IsLinux() || env("MALLOC_ARENA_MAX") is { Length: > 0 }) return false;
-        try
-        {
-            return Mallopt(ArenaMaxParameter, Arenas) == 1;
-        }
-        // Not glibc (musl has no such parameter): nothing to bound.
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return false;
-        }
+        return OperatingSystem.IsLinux() && env("MALLOC_ARENA_MAX") is not { Length: > 0 } && SetOption(ArenaMaxParameter, Arenas);
     }
 
     /// <summary>glibc's M_MMAP_THRESHOLD parameter of mallopt.</summary>
@@ -52,11 +43,16 @@ internal static partial class NativeHeap
     /// </summary>
     public static bool FixMmapThreshold(Func<string, string?> env)
     {
-        if (!OperatingSystem.IsLinux() || env("MALLOC_MMAP_THRESHOLD_") is { Length: > 0 }) return false;
+        return OperatingSystem.IsLinux() && env("MALLOC_MMAP_THRESHOLD_") is not { Length: > 0 } && SetOption(MmapThresholdParameter, MmapThreshold);
+    }
+
+    static bool SetOption(int parameter, int value)
+    {
         try
         {
-            return Mallopt(MmapThresholdParameter, MmapThreshold) == 1;
+            return Mallopt(parameter, value) == 1;
         }
+        // Not glibc (musl has no such parameters): nothing to set.
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
             return false;
