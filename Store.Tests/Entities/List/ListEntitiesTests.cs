@@ -272,6 +272,49 @@ public sealed class ListEntitiesTests(SharedStore shared) : IClassFixture<Shared
         Assert.Equal([b.Id(), a.Id()], (await host.Client.GetOkAsync("/entities?order_by=label")).Ids());
     }
 
+    [Theory]
+    [InlineData("label")]
+    [InlineData("create_date")]
+    [InlineData("added_date")]
+    public async Task A_search_in_another_order_pages_its_matches_by_that_key_then_id(string orderBy)
+    {
+        // The lookups of these orders go through an (id, key) index (sql/0010, sql/0014): the same answers as the rows.
+        await using var host = await StoreHost.StartAsync();
+        var labels = new[] { "beach Zebra", "Beach apple", "BEACH mango", "beach apple", "cloud only", "beach Ångström", "beach" };
+        var ids = new List<long>();
+        foreach (var label in labels) ids.Add((await host.Client.CreateCollectionAsync(label)).Id());
+        var dates = new long[] { 50, 10, 40, 10, 30, 20, 60 };
+        for (var i = 0; i < ids.Count; i++) await SetAsync(host, ids[i], "create_date = @d, added_date = @d", new { d = dates[i] });
+        await Expect.StatusAsync(await host.Client.PatchAsync(ids[2], new { is_deleted = true }), HttpStatusCode.OK);
+
+        // NOCASE folds ASCII only, as SQLite's ORDER BY does; ties fall to the id.
+        IEnumerable<long> Expected(bool desc, bool hideDeleted)
+        {
+            var matches = Enumerable.Range(0, ids.Count).Where(i => labels[i].Contains("beach", StringComparison.OrdinalIgnoreCase) && !(hideDeleted && i == 2));
+            Func<int, string> key = orderBy == "label"
+                ? i => new string(labels[i].Select(c => c is >= 'A' and <= 'Z' ? (char)(c + 32) : c).ToArray())
+                : i => dates[i].ToString("D5");
+            var sorted = desc
+                ? matches.OrderByDescending(key, StringComparer.Ordinal).ThenByDescending(i => ids[i])
+                : matches.OrderBy(key, StringComparer.Ordinal).ThenBy(i => ids[i]);
+            return sorted.Select(i => ids[i]);
+        }
+        foreach (var (query, desc, hide) in new[] { ("", false, false), ("&order=desc", true, false), ("&exclude_deleted=true", false, true), ("&order=desc&exclude_deleted=true", true, true) })
+        {
+            // A long word (the index), and a short one with it (the index and the folded copies).
+            foreach (var words in new[] { "beach", "beach%20be" })
+            {
+                var all = await host.Client.GetOkAsync($"/entities?search_query={words}&order_by={orderBy}{query}&page_size=100");
+                Assert.Equal(Expected(desc, hide), all.Ids());
+                var second = await host.Client.GetOkAsync($"/entities?search_query={words}&order_by={orderBy}{query}&page=2&page_size=2");
+                Assert.Equal(Expected(desc, hide).Skip(2).Take(2), second.Ids());
+                Assert.Equal(Expected(desc, hide).Count(), Pagination(second).GetProperty("total_items").GetInt64());
+            }
+        }
+        // Only short words: the folded copies alone.
+        Assert.Equal(Expected(false, false), (await host.Client.GetOkAsync($"/entities?search_query=be&order_by={orderBy}&page_size=100")).Ids());
+    }
+
     [Fact]
     public async Task Version_shows_each_entity_as_at_that_version_and_leaves_out_those_without_it()
     {

@@ -51,7 +51,12 @@ static class ListEntitiesSql
         var (texts, id) = words.UsesIndex
             ? (words.Scanned.Count > 0 ? $"{index} s JOIN entity_folded f ON f.id = s.rowid" : $"{index} s", "s.rowid")
             : words.IsEmpty ? ("", "e.id") : ("entity_folded f", "f.id");
-        var from = texts.Length == 0 ? "FROM entities e" : $"FROM {texts} JOIN entities e ON e.id = {id}";
+        var orderColumn = ListEntitiesQuery.OrderColumns[q.OrderBy ?? "id"];
+        // A search in another order than the ids reads each match's sort key: from an (id, key) index where one covers
+        // it and no filter needs the row (sql/0010, sql/0014), not from the row itself.
+        var lookup = texts.Length > 0 && filters.Length == 0 && q.Version is null && CoveringById.TryGetValue(q.OrderBy ?? "id", out var covering)
+            ? $" INDEXED BY {covering}" : "";
+        var from = texts.Length == 0 ? "FROM entities e" : $"FROM {texts} JOIN entities e{lookup} ON e.id = {id}";
         if (q.Version is not null) from += " JOIN entity_versions v ON v.id = e.id AND v.version = @version";
         var where = $"WHERE 1 = 1{search}{filters}";
 
@@ -59,7 +64,6 @@ static class ListEntitiesSql
         // The index hands its matches out by rowid, and the history index of a version is in id order: ordering by
         // the id where the rows come from lets a page stop after the page.
         if (q.Version is not null) id = "v.id";
-        var orderColumn = ListEntitiesQuery.OrderColumns[q.OrderBy ?? "id"];
         string OrderBy(string byId) => orderColumn == "e.id" ? $"{byId} {direction}" : $"{orderColumn} {direction}, {byId} {direction}";
         // The page size is written into the SQL, not bound: SQLite plans with a bound LIMIT's value and marks the
         // statement to be prepared again whenever it is bound anew, which a kept statement (ReadConnection) is at every
@@ -142,6 +146,14 @@ static class ListEntitiesSql
     }
 
     static readonly string RowColumns = EntityTable.RowColumnsOf("e");
+
+    /// <summary>The indexes that hold an order's key beside the id, for a search's lookups (sql/0010, sql/0014).</summary>
+    static readonly IReadOnlyDictionary<string, string> CoveringById = new Dictionary<string, string>
+    {
+        ["label"] = "ix_entities_id_label",
+        ["create_date"] = "ix_entities_id_create_date",
+        ["added_date"] = "ix_entities_id_added_date",
+    };
 
     /// <summary>
     /// The query's values on a prepared command, as Dapper would bind them; false for a value Dapper would expand or
