@@ -101,9 +101,26 @@ static class ListEntitiesSql
         {
             // The page's ids from as few tables as its filters and order need (an index alone, often), then its rows.
             var idsFrom = texts.Length > 0 && filters.Length == 0 && orderColumn == "e.id" ? $"FROM {texts}" : from;
+            var ids = $"SELECT {id} {idsFrom} {where} ORDER BY {OrderBy(id)} {limit}";
+            // A search in another order, of many matches: its order's index walked (OrderWalk), when the total says
+            // the walk meets the page's matches long before the index's plan would have read them all.
+            if (OrderWalk.Applies(q, words, OtherFilters(q)))
+            {
+                var counted = await TotalAsync(db, count, args, keepsCount, words, q.HidesDeleted);
+                var offset = (long)(page - 1) * pageSize;
+                if (OrderWalk.Worth(counted, await db.ExecuteScalarAsync<long>(EverythingSql), offset + pageSize)
+                    && OrderWalk.TryIds(read, q, words, q.OrderBy!, pageSize, offset) is { } walked)
+                {
+                    ids = OrderWalk.IdsSubquery;
+                    args.Add("walked", walked);
+                }
+                // Counted once: the page's statement carries the total.
+                (count, keepsCount) = ("SELECT @counted", false);
+                args.Add("counted", counted);
+            }
             select = $"""
                 SELECT {RowColumns} FROM entities e WHERE e.id IN
-                    (SELECT {id} {idsFrom} {where} ORDER BY {OrderBy(id)} {limit})
+                    ({ids})
                 ORDER BY {OrderBy("e.id")}
                 """;
         }
@@ -133,19 +150,31 @@ static class ListEntitiesSql
                 ? (await results.ReadAsync<Entity>()).AsList()
                 : (await results.ReadAsync<EntityVersion>()).Select(v => v.AsEntity()).ToList();
         }
-        if (keepsCount)
-        {
-            if (kept is null) total = await SearchCounts.CountAsync(db, words, q.HidesDeleted);
-            else
-            {
-                total = kept.Total;
-                await SearchCounts.AskedAsync(db, words, kept);
-            }
-        }
+        if (keepsCount) total = await KeptTotalAsync(db, kept, words, q.HidesDeleted);
         return (items, total);
     }
 
+    /// <summary>A kept search count as read (or none yet): counted and kept when missing, its place in the asks moved on.</summary>
+    static async Task<long> KeptTotalAsync(IDbConnection db, SearchCounts.Kept? kept, SearchWords words, bool hidesDeleted)
+    {
+        if (kept is null) return await SearchCounts.CountAsync(db, words, hidesDeleted);
+        await SearchCounts.AskedAsync(db, words, kept);
+        return kept.Total;
+    }
+
+    /// <summary>The page's total on its own, by the page's count statement.</summary>
+    static async Task<long> TotalAsync(IDbConnection db, string count, DynamicParameters args, bool keepsCount, SearchWords words, bool hidesDeleted) =>
+        keepsCount
+            ? await KeptTotalAsync(db, await db.QueryFirstOrDefaultAsync<SearchCounts.Kept>(count, args), words, hidesDeleted)
+            : await db.ExecuteScalarAsync<long>(count, args);
+
+    /// <summary>Every entity, from the trigger-kept counters (sql/0008).</summary>
+    const string EverythingSql = "SELECT COALESCE(SUM(n), 0) FROM entity_counts WHERE scope = -1";
+
     static readonly string RowColumns = EntityTable.RowColumnsOf("e");
+
+    /// <summary>Whether the query filters on anything but the soft-deleted.</summary>
+    static bool OtherFilters(ListEntitiesQuery q) => Filters(q, new DynamicParameters(), false, DbKind.Sqlite).Filters.Length > 0;
 
     /// <summary>The indexes that hold an order's key beside the id, for a search's lookups (sql/0010, sql/0014).</summary>
     static readonly IReadOnlyDictionary<string, string> CoveringById = new Dictionary<string, string>
