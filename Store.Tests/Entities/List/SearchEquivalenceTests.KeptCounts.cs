@@ -32,6 +32,9 @@ public sealed partial class SearchEquivalenceTests
         // The same words in another order and case are the same query: one row.
         await AssertTotalsAsync(first, "BEACH X");
         Assert.Equal(1, await KeptRowsAsync(first, KeptQuery));
+        // Short words alone are kept too (two letters match much of a library).
+        await AssertTotalsAsync(first, "be x");
+        Assert.Equal(1, await KeptRowsAsync(first, "be x"));
 
         // Creates, label and description changes both ways, soft delete and restore, hard delete, replace.
         await first.Client.CreateMediaAsync("two", label: "BEACHX");

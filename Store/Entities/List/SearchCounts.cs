@@ -28,10 +28,12 @@ static class SearchCounts
 
     /// <summary>
     /// Whether a search's count is kept: one (the caller checks it has no filter but exclude_deleted) counted in
-    /// entity_search, with a word the index answers as a phrase, none it leaves out, and at most <see cref="MaxWords"/>.
+    /// entity_search, every word answered by the index (a phrase, or a short word's grams token), at most
+    /// <see cref="MaxWords"/>. Short words alone are kept too: one or two letters match much of the library (be: 12 ms
+    /// to count at 1M, growing with it), and there are few such queries, the first keystrokes of a search box.
     /// </summary>
     public static bool Applies(SearchWords words, string index) =>
-        index == "entity_search" && words.Indexed.Count > 0 && words.Scanned.Count == 0
+        index == "entity_search" && words.UsesIndex && words.Scanned.Count == 0
         && words.Indexed.Count + words.Short.Count <= MaxWords;
 
     /// <summary>
