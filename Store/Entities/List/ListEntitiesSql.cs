@@ -95,6 +95,7 @@ static class ListEntitiesSql
             where += bound;
 
         string select;
+        SqliteTransaction? snapshot = null;
         if (q.Version is not null)
             select = $"SELECT v.* {from} {where} ORDER BY {OrderBy(id)} {limit}";
         else
@@ -108,11 +109,15 @@ static class ListEntitiesSql
             {
                 var counted = await TotalAsync(db, count, args, keepsCount, words, q.HidesDeleted);
                 var offset = (long)(page - 1) * pageSize;
-                if (OrderWalk.Worth(counted, await db.ExecuteScalarAsync<long>(EverythingSql), offset + pageSize)
-                    && OrderWalk.TryIds(read, q, words, q.OrderBy!, pageSize, offset) is { } walked)
+                if (counted > 0 && OrderWalk.Worth(counted, await db.ExecuteScalarAsync<long>(EverythingSql), offset + pageSize))
                 {
-                    ids = OrderWalk.IdsSubquery;
-                    args.Add("walked", walked);
+                    // The walk and the page's rows in one read transaction: the rows are those of the walk's snapshot.
+                    snapshot = ((SqliteConnection)db).BeginTransaction(deferred: true);
+                    if (OrderWalk.TryIds(read, q, words, q.OrderBy!, pageSize, offset, snapshot: snapshot) is { } walked)
+                    {
+                        ids = OrderWalk.IdsSubquery;
+                        args.Add("walked", walked);
+                    }
                 }
                 // Counted once: the page's statement carries the total.
                 (count, keepsCount) = ("SELECT @counted", false);
@@ -124,12 +129,14 @@ static class ListEntitiesSql
                 ORDER BY {OrderBy("e.id")}
                 """;
         }
+        using var _ = snapshot;
         long total = 0;
         SearchCounts.Kept? kept = null;
         IReadOnlyList<Entity> items;
         var sql = $"{count};\n{select}";
         if (q.Version is null && read.Prepared(sql) is { } command && Bind(command, args))
         {
+            command.Transaction = snapshot;
             // The connection's prepared statements (the same text is one per page kind), the rows read by hand.
             using var reader = command.ExecuteReader();
             if (keepsCount)
@@ -143,7 +150,7 @@ static class ListEntitiesSql
         }
         else
         {
-            using var results = await db.QueryMultipleAsync(sql, args);
+            using var results = await db.QueryMultipleAsync(sql, args, snapshot);
             if (keepsCount) kept = await results.ReadFirstOrDefaultAsync<SearchCounts.Kept>();
             else total = await results.ReadSingleAsync<long>();
             items = q.Version is null
