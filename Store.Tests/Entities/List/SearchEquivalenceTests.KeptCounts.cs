@@ -73,6 +73,46 @@ public sealed partial class SearchEquivalenceTests
         await AssertTotalsAsync(second, KeptQuery);
     }
 
+    [Fact]
+    public async Task A_vocabulary_query_is_kept_only_once_its_count_is_large()
+    {
+        await using var host = await StoreHost.StartAsync();
+        await using (var db = await host.OpenDbAsync())
+            await db.ExecuteAsync($"""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {SearchCounts.KeptFrom + 5})
+                INSERT INTO entities (is_collection, label, description, added_date, updated_date, is_deleted)
+                SELECT 1, 'Beach ' || i, CASE WHEN i % 2 = 0 THEN 'sunset' END, i, i, i % 7 = 0 FROM n
+                """);
+        // Under the line (sunset: about half): counted at each ask, nothing written.
+        await AssertCountedAsync(host, "sunset");
+        Assert.Equal(0, await KeptRowsAsync(host, "sunset"));
+        // Over it: kept at the first ask, then changed by every write, both ways.
+        await AssertCountedAsync(host, "beach");
+        Assert.Equal(1, await KeptRowsAsync(host, "beach"));
+        var some = (await host.Client.CreateCollectionAsync("one more beach")).Id();
+        await OkAsync(host.Client.PatchAsync(1, new { label = "gone" }));
+        await OkAsync(host.Client.PatchAsync(some, new { is_deleted = true }));
+        await AssertCountedAsync(host, "beach");
+        Assert.Equal(1, await KeptRowsAsync(host, "beach"));
+        await AssertKeptCountsAsync(host);
+    }
+
+    /// <summary>total_items of a query with and without the soft-deleted, asked twice, against the rule over the rows.</summary>
+    static async Task AssertCountedAsync(StoreHost host, string word)
+    {
+        await using var db = await host.OpenDbAsync();
+        var rows = (await db.QueryAsync<Row>("SELECT id AS Id, label AS Label, description AS Description, is_deleted AS IsDeleted FROM entities")).AsList();
+        foreach (var filter in new[] { "", "&exclude_deleted=true" })
+        {
+            var expected = rows.Count(r => Matches(r, word) && (filter.Length == 0 || !r.IsDeleted));
+            for (var ask = 0; ask < 2; ask++)
+            {
+                var page = await host.Client.GetOkAsync($"/entities?page_size=2&search_query={word}{filter}");
+                Assert.Equal(expected, page.GetProperty("pagination").GetProperty("total_items").GetInt64());
+            }
+        }
+    }
+
     static async Task OkAsync(Task<HttpResponseMessage> request, HttpStatusCode status = HttpStatusCode.OK) =>
         await Expect.StatusAsync(await request, status);
 

@@ -73,6 +73,10 @@ static class ListEntitiesSql
 
         // A search whose count is kept (sql/0013) reads it, and counts and keeps it below when it is not kept yet.
         var keepsCount = filters.Length == 0 && q.Version is null && SearchCounts.Applies(words, index);
+        // The vocabulary's count (sql/0011) is kept only once it is large (SearchCounts.KeptFrom): counted here first.
+        Func<Task<long>>? vocabularyCount = keepsCount && index == "entity_terms"
+            ? () => db.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {texts} WHERE 1 = 1{search}", args)
+            : null;
         string count;
         if (keepsCount)
             count = SearchCounts.LookUpSql(SearchCounts.Key(words, args), q.HidesDeleted);
@@ -107,7 +111,7 @@ static class ListEntitiesSql
             // the walk meets the page's matches long before the index's plan would have read them all.
             if (OrderWalk.Applies(q, words, OtherFilters(q)))
             {
-                var counted = await TotalAsync(db, count, args, keepsCount, words, q.HidesDeleted);
+                var counted = await TotalAsync(db, count, args, keepsCount, words, q.HidesDeleted, vocabularyCount);
                 var offset = (long)(page - 1) * pageSize;
                 if (counted > 0 && OrderWalk.Worth(counted, await db.ExecuteScalarAsync<long>(EverythingSql), offset + pageSize))
                 {
@@ -157,22 +161,24 @@ static class ListEntitiesSql
                 ? (await results.ReadAsync<Entity>()).AsList()
                 : (await results.ReadAsync<EntityVersion>()).Select(v => v.AsEntity()).ToList();
         }
-        if (keepsCount) total = await KeptTotalAsync(db, kept, words, q.HidesDeleted);
+        if (keepsCount) total = await KeptTotalAsync(db, kept, words, q.HidesDeleted, vocabularyCount);
         return (items, total);
     }
 
     /// <summary>A kept search count as read (or none yet): counted and kept when missing, its place in the asks moved on.</summary>
-    static async Task<long> KeptTotalAsync(IDbConnection db, SearchCounts.Kept? kept, SearchWords words, bool hidesDeleted)
+    static async Task<long> KeptTotalAsync(IDbConnection db, SearchCounts.Kept? kept, SearchWords words, bool hidesDeleted, Func<Task<long>>? vocabularyCount)
     {
+        if (kept is null && vocabularyCount is not null && await vocabularyCount() is var counted && counted < SearchCounts.KeptFrom)
+            return counted;
         if (kept is null) return await SearchCounts.CountAsync(db, words, hidesDeleted);
         await SearchCounts.AskedAsync(db, words, kept);
         return kept.Total;
     }
 
     /// <summary>The page's total on its own, by the page's count statement.</summary>
-    static async Task<long> TotalAsync(IDbConnection db, string count, DynamicParameters args, bool keepsCount, SearchWords words, bool hidesDeleted) =>
+    static async Task<long> TotalAsync(IDbConnection db, string count, DynamicParameters args, bool keepsCount, SearchWords words, bool hidesDeleted, Func<Task<long>>? vocabularyCount) =>
         keepsCount
-            ? await KeptTotalAsync(db, await db.QueryFirstOrDefaultAsync<SearchCounts.Kept>(count, args), words, hidesDeleted)
+            ? await KeptTotalAsync(db, await db.QueryFirstOrDefaultAsync<SearchCounts.Kept>(count, args), words, hidesDeleted, vocabularyCount)
             : await db.ExecuteScalarAsync<long>(count, args);
 
     /// <summary>Every entity, from the trigger-kept counters (sql/0008).</summary>
