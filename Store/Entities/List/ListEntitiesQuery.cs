@@ -47,6 +47,9 @@ public sealed record ListEntitiesQuery
         FormValues.TryBool(ExcludeDeleted, out var exclude) && exclude
         || FormValues.TryBool(IncludeDeleted, out var include) && !include;
 
+    /// <summary>The order's SQL keyword: DESC for order=desc (any case), ASC otherwise.</summary>
+    public string Direction => Order?.Equals("desc", StringComparison.OrdinalIgnoreCase) == true ? "DESC" : "ASC";
+
     public static readonly IReadOnlyDictionary<string, string> OrderColumns = new Dictionary<string, string>
     {
         ["id"] = "e.id",

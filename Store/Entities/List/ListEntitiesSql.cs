@@ -31,7 +31,7 @@ static class ListEntitiesSql
         }
 
         // With a word for the index, the index also knows the soft-deleted (sql/0010).
-        var (filters, countable, isCollection) = Filters(q, args, q.HidesDeleted && !words.UsesIndex, DbKind.Sqlite);
+        var (filters, countable, isCollection, otherFilters) = Filters(q, args, q.HidesDeleted && !words.UsesIndex, DbKind.Sqlite);
 
         var search = new StringBuilder();
         if (match is not null)
@@ -60,7 +60,7 @@ static class ListEntitiesSql
         if (q.Version is not null) from += " JOIN entity_versions v ON v.id = e.id AND v.version = @version";
         var where = $"WHERE 1 = 1{search}{filters}";
 
-        var direction = q.Order?.Equals("desc", StringComparison.OrdinalIgnoreCase) == true ? "DESC" : "ASC";
+        var direction = q.Direction;
         // The index hands its matches out by rowid, and the history index of a version is in id order: ordering by
         // the id where the rows come from lets a page stop after the page.
         if (q.Version is not null) id = "v.id";
@@ -75,7 +75,7 @@ static class ListEntitiesSql
         var keepsCount = filters.Length == 0 && q.Version is null && SearchCounts.Applies(words, index);
         // The vocabulary's count (sql/0011) is kept only once it is large (SearchCounts.KeptFrom): counted here first.
         Func<Task<long>>? vocabularyCount = keepsCount && index == "entity_terms"
-            ? () => db.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {texts} WHERE 1 = 1{search}", args)
+            ? () => ScalarAsync(read, $"SELECT COUNT(*) FROM {texts} WHERE 1 = 1{search}", args)
             : null;
         string count;
         if (keepsCount)
@@ -109,11 +109,11 @@ static class ListEntitiesSql
             var ids = $"SELECT {id} {idsFrom} {where} ORDER BY {OrderBy(id)} {limit}";
             // A search in another order, of many matches: its order's index walked (OrderWalk), when the total says
             // the walk meets the page's matches long before the index's plan would have read them all.
-            if (OrderWalk.Applies(q, words, OtherFilters(q)))
+            if (OrderWalk.Applies(q, words, otherFilters))
             {
-                var counted = await TotalAsync(db, count, args, keepsCount, words, q.HidesDeleted, vocabularyCount);
+                var counted = await TotalAsync(read, count, args, keepsCount, words, q.HidesDeleted, vocabularyCount);
                 var offset = (long)(page - 1) * pageSize;
-                if (counted > 0 && OrderWalk.Worth(counted, await db.ExecuteScalarAsync<long>(EverythingSql), offset + pageSize))
+                if (counted > 0 && OrderWalk.Worth(counted, await ScalarAsync(read, EverythingSql, new DynamicParameters()), offset + pageSize))
                 {
                     // The walk and the page's rows in one read transaction: the rows are those of the walk's snapshot.
                     snapshot = ((SqliteConnection)db).BeginTransaction(deferred: true);
@@ -176,18 +176,21 @@ static class ListEntitiesSql
     }
 
     /// <summary>The page's total on its own, by the page's count statement.</summary>
-    static async Task<long> TotalAsync(IDbConnection db, string count, DynamicParameters args, bool keepsCount, SearchWords words, bool hidesDeleted, Func<Task<long>>? vocabularyCount) =>
+    static async Task<long> TotalAsync(ReadConnection read, string count, DynamicParameters args, bool keepsCount, SearchWords words, bool hidesDeleted, Func<Task<long>>? vocabularyCount) =>
         keepsCount
-            ? await KeptTotalAsync(db, await db.QueryFirstOrDefaultAsync<SearchCounts.Kept>(count, args), words, hidesDeleted, vocabularyCount)
-            : await db.ExecuteScalarAsync<long>(count, args);
+            ? await KeptTotalAsync(read.Connection, await read.Connection.QueryFirstOrDefaultAsync<SearchCounts.Kept>(count, args), words, hidesDeleted, vocabularyCount)
+            : await ScalarAsync(read, count, args);
+
+    /// <summary>One number, by the connection's kept statement for this text where it keeps them (SQLite), by Dapper otherwise.</summary>
+    static async Task<long> ScalarAsync(ReadConnection read, string sql, DynamicParameters args) =>
+        read.Prepared(sql) is { } command && Bind(command, args)
+            ? (long)command.ExecuteScalar()!
+            : await read.Connection.ExecuteScalarAsync<long>(sql, args);
 
     /// <summary>Every entity, from the trigger-kept counters (sql/0008).</summary>
     const string EverythingSql = "SELECT COALESCE(SUM(n), 0) FROM entity_counts WHERE scope = -1";
 
     static readonly string RowColumns = EntityTable.RowColumnsOf("e");
-
-    /// <summary>Whether the query filters on anything but the soft-deleted.</summary>
-    static bool OtherFilters(ListEntitiesQuery q) => Filters(q, new DynamicParameters(), false, DbKind.Sqlite).Filters.Length > 0;
 
     /// <summary>The indexes that hold an order's key beside the id, for a search's lookups (sql/0010, sql/0014).</summary>
     static readonly IReadOnlyDictionary<string, string> CoveringById = new Dictionary<string, string>
@@ -223,7 +226,7 @@ static class ListEntitiesSql
     static async Task<(IReadOnlyList<Entity> Items, long Total)> PostgresPageAsync(IDbConnection db, ListEntitiesQuery q, int page, int pageSize)
     {
         var args = new DynamicParameters();
-        var (filters, countable, isCollection) = Filters(q, args, q.HidesDeleted, DbKind.Postgres);
+        var (filters, countable, isCollection, _) = Filters(q, args, q.HidesDeleted, DbKind.Postgres);
         var words = (q.SearchQuery ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         for (var i = 0; i < words.Count; i++)
         {
@@ -238,7 +241,7 @@ static class ListEntitiesSql
             from += " JOIN entity_versions v ON v.id = e.id AND v.version = @version";
             args.Add("version", version);
         }
-        var direction = q.Order?.Equals("desc", StringComparison.OrdinalIgnoreCase) == true ? "DESC" : "ASC";
+        var direction = q.Direction;
         // SQLite sorts NULL before every value; PostgreSQL after, unless told.
         var nulls = direction == "ASC" ? "NULLS FIRST" : "NULLS LAST";
         var column = PostgresOrderColumns[q.OrderBy ?? "id"];
@@ -281,13 +284,13 @@ static class ListEntitiesSql
 
     /// <summary>
     /// The conditions on the current row (e), the same on both engines. Countable: only filters the counters of
-    /// sql/0008 can answer (what a page of a collection, the top level or everything uses).
+    /// sql/0008 can answer (what a page of a collection, the top level or everything uses). Others: a filter but the
+    /// soft-deleted one.
     /// </summary>
-    static (StringBuilder Filters, bool Countable, bool? IsCollection) Filters(ListEntitiesQuery q, DynamicParameters args, bool hideDeleted, DbKind kind)
+    static (StringBuilder Filters, bool Countable, bool? IsCollection, bool Others) Filters(ListEntitiesQuery q, DynamicParameters args, bool hideDeleted, DbKind kind)
     {
         var filters = new StringBuilder();
         var countable = true;
-        if (hideDeleted) filters.Append(" AND e.is_deleted = 0");
         if (q.ParentId is 0) filters.Append(" AND e.parent_id IS NULL");
         else if (q.ParentId is { } parent) { filters.Append(" AND e.parent_id = @parent"); args.Add("parent", parent); }
         bool? isCollection = q.IsCollection is not null && FormValues.TryBool(q.IsCollection, out var c) ? c : null;
@@ -314,7 +317,10 @@ static class ListEntitiesSql
         if (q.FileSizeMax is { } sizeMax) Other(" AND e.file_size <= @sizeMax", "sizeMax", sizeMax);
         if (q.DateFrom is { } dateFrom) Other(" AND e.added_date >= @dateFrom", "dateFrom", dateFrom);
         if (q.DateTo is { } dateTo) Other(" AND e.added_date <= @dateTo", "dateTo", dateTo);
-        return (filters, countable, isCollection);
+        // Last, so that whether anything else filters is the length so far (OrderWalk walks only the soft-deleted rule).
+        var others = filters.Length > 0;
+        if (hideDeleted) filters.Append(" AND e.is_deleted = 0");
+        return (filters, countable, isCollection, others);
     }
 
     /// <summary>total_items from the trigger-kept counters: a sum over a handful of rows instead of a count of the table.</summary>

@@ -39,12 +39,10 @@ static class OrderWalk
 
     /// <summary>Whether a page may be walked: a search in a walkable order, with nothing else to filter on but the soft-deleted.</summary>
     public static bool Applies(ListEntitiesQuery q, SearchWords words, bool otherFilters) =>
-        !words.IsEmpty && Words(words).Count <= MaxWords && !otherFilters && q.Version is null && q.OrderBy is { } order && Indexes.ContainsKey(order);
+        !words.IsEmpty && words.All.Count <= MaxWords && !otherFilters && q.Version is null && q.OrderBy is { } order && Indexes.ContainsKey(order);
 
     /// <summary>The walk's statement has a condition a word, and is kept prepared: a few word counts, a few texts.</summary>
     const int MaxWords = SearchCounts.MaxWords;
-
-    static List<string> Words(SearchWords words) => [.. words.Indexed, .. words.Short, .. words.Scanned];
 
     /// <summary>
     /// Whether the walk is worth trying: matches spread evenly over the order put the page's last one about
@@ -60,7 +58,7 @@ static class OrderWalk
     {
         if (read.Prepared(Sql(q, words, orderBy, pageSize)) is not { } command) return null;
         command.Transaction = snapshot;
-        var all = Words(words);
+        var all = words.All;
         for (var i = 0; i < all.Count; i++) command.Parameters.AddWithValue($"@w{i}", all[i]);
         command.Parameters.AddWithValue("@offset", offset);
         var handle = ((SqliteConnection)read.Connection).Handle!;
@@ -102,8 +100,8 @@ static class OrderWalk
     /// </summary>
     static string Sql(ListEntitiesQuery q, SearchWords words, string orderBy, int pageSize)
     {
-        var direction = q.Order?.Equals("desc", StringComparison.OrdinalIgnoreCase) == true ? "DESC" : "ASC";
-        var count = Words(words).Count;
+        var direction = q.Direction;
+        var count = words.All.Count;
         var sql = new StringBuilder($"SELECT e.id FROM entities e INDEXED BY {Indexes[orderBy]} CROSS JOIN entity_folded f ON f.id = e.id WHERE 1 = 1");
         if (q.HidesDeleted) sql.Append(" AND e.is_deleted = 0");
         for (var i = 0; i < count; i++) sql.Append($" AND (instr(f.label, @w{i}) > 0 OR instr(f.description, @w{i}) > 0)");

@@ -13,6 +13,9 @@ public sealed record SearchWords(IReadOnlyList<string> Indexed, IReadOnlyList<st
 {
     public bool IsEmpty => Indexed.Count == 0 && Short.Count == 0 && Scanned.Count == 0;
 
+    /// <summary>Every word kept, whichever way it is answered.</summary>
+    public IReadOnlyList<string> All => [.. Indexed, .. Short, .. Scanned];
+
     /// <summary>Whether the index answers some word, so that a MATCH expression exists to start from.</summary>
     public bool UsesIndex => Indexed.Count > 0 || Short.Count > 0;
 
