@@ -7,8 +7,8 @@ using Store.Tests.Infrastructure;
 namespace Store.Tests.Entities.List;
 
 /// <summary>
-/// The kept counts of sql/0013: a search counted in entity_search keeps its total in search_counts at the first ask,
-/// and from then on every write path changes it by trigger. Each total the service answers, and each kept row, is
+/// The kept counts of sql/0013: a search counted in entity_search (or in entity_terms, from SearchCounts.KeptFrom
+/// matches on) keeps its total in search_counts at the first ask, and from then on every write path changes it by trigger. Each total the service answers, and each kept row, is
 /// compared with the rule over the rows as they are.
 /// </summary>
 public sealed partial class SearchEquivalenceTests
