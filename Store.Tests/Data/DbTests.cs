@@ -10,7 +10,7 @@ public sealed class DbTests
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Connections_use_wal_full_sync_a_busy_timeout_and_foreign_keys()
+    public async Task Connections_use_wal_full_sync_a_busy_timeout_foreign_keys_and_a_memory_map()
     {
         await using var temp = TempDb.Create();
         await using var connection = await new Db(temp.Settings.Data).OpenAsync(Ct);
@@ -18,6 +18,7 @@ public sealed class DbTests
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"));
         Assert.Equal(Db.BusyTimeoutMs, await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys"));
+        Assert.Equal(Db.MmapBytes, await connection.ExecuteScalarAsync<long>("PRAGMA mmap_size"));
     }
 
     [Fact]
