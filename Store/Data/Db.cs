@@ -85,7 +85,7 @@ public sealed class Db : IDisposable, IAsyncDisposable
         _postgres?.Dispose();
     }
 
-    /// <summary>How much of the database file a connection reads through a memory map: SQLite's own ceiling (2 GB).</summary>
+    /// <summary>How much of the database file a connection reads through a memory map: SQLite's default ceiling, SQLITE_MAX_MMAP_SIZE (2 GB).</summary>
     public const long MmapBytes = 0x7fff0000;
 
     /// <summary>Physical connections (SQLite handles) already set up; a pooled handle keeps what was set on it.</summary>
@@ -115,7 +115,8 @@ public sealed class Db : IDisposable, IAsyncDisposable
             // read through a memory map: a lookup by id into a large library (a rare word by label at 1M: 6,844 of
             // them) otherwise costs a pread and a copy a page past the 2 MB cache, 1.6 times the time (README, issue
             // 10, session 17). Writes still go through write() and fsync (SQLite maps for reading only), so
-            // durability and the full disk's answers are as before.
+            // durability and the full disk's answers are as before; an I/O error reading the file is now a crash
+            // (SIGBUS) rather than a failed read, which loses nothing committed.
             pragma.CommandText = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA foreign_keys=ON; PRAGMA mmap_size={MmapBytes};";
             pragma.ExecuteNonQuery();
         }
