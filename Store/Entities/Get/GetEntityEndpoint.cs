@@ -33,7 +33,7 @@ public static class GetEntityEndpoint
         if (version is null)
         {
             var current = await EntityTable.ReadByIdAsync(read, entity_id);
-            return current is null ? Errors.NotFound("Entity not found") : OkJson.Of(current);
+            return current is null ? Errors.NotFound("Entity not found") : OkJson.Of(current, EntityJson.Writer);
         }
 
         // One query tells an unknown entity (no row) from a missing version (a row without history columns).
@@ -43,6 +43,6 @@ public static class GetEntityEndpoint
             WHERE e.id = @entity_id
             """, new { entity_id, version });
         if (past is null) return Errors.NotFound("Entity not found");
-        return past.Version == 0 ? Errors.NotFound($"Version {version} of entity {entity_id} not found") : OkJson.Of(past.AsEntity());
+        return past.Version == 0 ? Errors.NotFound($"Version {version} of entity {entity_id} not found") : OkJson.Of(past.AsEntity(), EntityJson.Writer);
     }
 }

@@ -30,6 +30,6 @@ public static class ListEntitiesEndpoint
         await using var read = await db.OpenReadAsync(ct);
         var (items, total) = await ListEntitiesSql.PageAsync(read, query, page, pageSize);
         var totalPages = (total + pageSize - 1) / pageSize;
-        return OkJson.Of(new EntityPage(items, new Pagination(page, pageSize, total, totalPages, page < totalPages, page > 1)));
+        return OkJson.Of(new EntityPage(items, new Pagination(page, pageSize, total, totalPages, page < totalPages, page > 1)), EntityPageJson.Write);
     }
 }
