@@ -37,6 +37,33 @@ public sealed class SqliteColumnsTests
     }
 
     [Fact]
+    public async Task Cells_of_another_type_than_their_column_read_as_the_provider_converts_them()
+    {
+        await using var temp = TempDb.Create();
+        await using var connection = new SqliteConnection(Db.ConnectionString(temp.Settings.Data.DatabasePath));
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        // What a row written by another tool may hold: a number where text is read, text or a real where an integer is.
+        command.CommandText = "SELECT 42, 2.5, x'6162', '17', 3.9, '2.5', 7, -9223372036854775808, 'Köln'";
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        var c = new SqliteColumns(reader);
+        Assert.Equal("42", c.Text(0));
+        Assert.Equal("2.5", c.Text(1));
+        Assert.Equal("ab", c.Text(2));
+        Assert.Equal(17L, c.NullableInt64(3));
+        Assert.Equal(3L, c.NullableInt64(4));
+        Assert.Equal(2.5, c.NullableDouble(5));
+        Assert.Equal(7.0, c.NullableDouble(6));
+        Assert.Equal(long.MinValue, c.NullableInt64(7));
+        // A text cell read twice, then by the provider: the first read leaves the cell as it was.
+        Assert.Equal("Köln", c.Text(8));
+        Assert.Equal("Köln", c.Text(8));
+        Assert.Equal("Köln", reader.GetString(8));
+        for (var i = 0; i < 3; i++) Assert.Equal(reader.GetString(i), c.Text(i));
+    }
+
+    [Fact]
     public async Task A_row_read_by_hand_equals_the_row_dapper_maps()
     {
         await using var temp = TempDb.Create();

@@ -67,8 +67,11 @@ public sealed partial class RequestLog(RequestDelegate next, ILoggerFactory logs
     {
         var path = request.PathBase.Add(request.Path).ToUriComponent();
         if (!request.QueryString.HasValue) return path;
+        var raw = request.QueryString.Value!;
+        // Most queries name no secret: written as they came, and rebuilt only when a value is to be masked.
+        if (!HasSecret(raw)) return path + raw;
         var query = new StringBuilder();
-        foreach (var pair in request.QueryString.Value!.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var pair in raw.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = pair.IndexOf('=');
             var key = equals < 0 ? pair : pair[..equals];
@@ -77,6 +80,28 @@ public sealed partial class RequestLog(RequestDelegate next, ILoggerFactory logs
             query.Append('=').Append(IsSecret(Uri.UnescapeDataString(key)) ? "***" : pair[(equals + 1)..]);
         }
         return path + query;
+    }
+
+    static bool HasSecret(string query)
+    {
+        foreach (var range in query.AsSpan().TrimStart('?').Split('&'))
+        {
+            var pair = query.AsSpan().TrimStart('?')[range];
+            var equals = pair.IndexOf('=');
+            if (equals < 0) continue;
+            var key = pair[..equals];
+            // A plain ASCII key is compared as it stands; an escaped or non-ASCII one by the masking's own rule.
+            if (key.ContainsAny('%', '+') || !Ascii.IsValid(key) ? IsSecret(Uri.UnescapeDataString(key.ToString())) : IsSecretAscii(key))
+                return true;
+        }
+        return false;
+    }
+
+    static bool IsSecretAscii(ReadOnlySpan<char> key)
+    {
+        foreach (var word in SecretWords)
+            if (key.Contains(word, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 
     static bool IsSecret(string key)
