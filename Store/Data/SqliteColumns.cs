@@ -15,9 +15,10 @@ namespace Store.Data;
 /// Every <c>sqlite3_column_*</c> call takes and leaves the connection's mutex (serialized mode), 7.7% of a list page's
 /// CPU with two calls for a nullable column or a text. A column that needs two calls is read as its value instead:
 /// one <c>sqlite3_column_value</c> (the mutex once), then <c>sqlite3_value_*</c>, which only read the statement's
-/// own result cell. Its text is taken with <c>sqlite3_value_blob</c>, which for a text cell hands out the bytes as
-/// they are (no terminator written, no allocation from the connection's memory, which the mutex guards); a cell of
-/// another type than text is read by the column calls, which convert it under the mutex.
+/// own result cell. Its text is taken with <c>sqlite3_value_blob</c>, which for a text cell of a UTF-8 database (the
+/// service's: SQLite's default, never changed) hands out the bytes as they are (no terminator written, no allocation
+/// from the connection's memory, which the mutex guards); a cell of another type than text is read by the column
+/// calls, which convert it under the mutex.
 /// </summary>
 public readonly unsafe partial struct SqliteColumns
 {

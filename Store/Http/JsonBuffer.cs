@@ -10,8 +10,8 @@ namespace Store.Http;
 /// </summary>
 static class JsonBuffer
 {
-    /// <summary>A buffer grown past this by one large answer is dropped, not kept by the thread.</summary>
-    const int KeptCapacity = 1 << 20;
+    /// <summary>A buffer grown past this by one large answer (a page of 100 long descriptions) is dropped, not kept by the thread.</summary>
+    public const int KeptCapacity = 256 * 1024;
 
     [ThreadStatic] static ArrayBufferWriter<byte>? buffer;
     [ThreadStatic] static Utf8JsonWriter? writer;
@@ -30,6 +30,9 @@ static class JsonBuffer
             {
                 Encoder = options.Encoder,
                 Indented = options.WriteIndented,
+                IndentCharacter = options.IndentCharacter,
+                IndentSize = options.IndentSize,
+                NewLine = options.NewLine,
                 MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
                 SkipValidation = true,
             });

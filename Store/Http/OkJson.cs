@@ -43,17 +43,23 @@ public sealed class OkJson<T> : IResult, IEndpointMetadataProvider, IStatusCodeH
     {
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var (buffer, writer) = JsonBuffer.Rent(options);
-        if (write is null) JsonSerializer.Serialize(writer, Value, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
-        else write(writer, Value);
-        writer.Flush();
-        var response = context.Response;
-        response.StatusCode = StatusCode;
-        response.ContentType = JsonContentType;
-        response.ContentLength = buffer.WrittenCount;
-        // Copied into Kestrel's buffer, so the thread's buffer is free again; not flushed: Kestrel sends headers and
-        // body together as the request completes.
-        response.BodyWriter.Write(buffer.WrittenSpan);
-        JsonBuffer.Return(buffer);
+        try
+        {
+            if (write is null) JsonSerializer.Serialize(writer, Value, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
+            else write(writer, Value);
+            writer.Flush();
+            var response = context.Response;
+            response.StatusCode = StatusCode;
+            response.ContentType = JsonContentType;
+            response.ContentLength = buffer.WrittenCount;
+            // Copied into Kestrel's buffer, so the thread's buffer is free again; not flushed: Kestrel sends headers and
+            // body together as the request completes.
+            response.BodyWriter.Write(buffer.WrittenSpan);
+        }
+        finally
+        {
+            JsonBuffer.Return(buffer);
+        }
         return Task.CompletedTask;
     }
 

@@ -68,6 +68,7 @@ public sealed partial class RequestLog(RequestDelegate next, ILoggerFactory logs
         var path = request.PathBase.Add(request.Path).ToUriComponent();
         if (!request.QueryString.HasValue) return path;
         var raw = request.QueryString.Value!;
+        if (raw.Length == 1) return path;
         // Most queries name no secret: written as they came, and rebuilt only when a value is to be masked.
         if (!HasSecret(raw)) return path + raw;
         var query = new StringBuilder();

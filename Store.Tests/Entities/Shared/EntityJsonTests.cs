@@ -54,7 +54,7 @@ public sealed class EntityJsonTests
     static string Written<T>(JsonSerializerOptions options, Action<Utf8JsonWriter, T> write, T value)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented, IndentCharacter = options.IndentCharacter, IndentSize = options.IndentSize, NewLine = options.NewLine }))
             write(writer, value);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
