@@ -12,13 +12,13 @@ namespace Store.Data;
 /// together 11% of the CPU of a list page (perf, README "The hot reads"). These calls are short and never block or
 /// call back into .NET, so they skip the GC transition too. The library is the one SQLitePCLRaw loads (e_sqlite3).
 /// Only valid while the reader stands on a row, on the thread that stepped it.
-/// Every <c>sqlite3_column_*</c> call takes and leaves the connection's mutex (serialized mode), 7.7% of a list page's
+/// <para>Every <c>sqlite3_column_*</c> call takes and leaves the connection's mutex (serialized mode), 7.7% of a list page's
 /// CPU with two calls for a nullable column or a text. A column that needs two calls is read as its value instead:
 /// one <c>sqlite3_column_value</c> (the mutex once), then <c>sqlite3_value_*</c>, which only read the statement's
 /// own result cell. Its text is taken with <c>sqlite3_value_blob</c>, which for a text cell of a UTF-8 database (the
 /// service's: SQLite's default, never changed) hands out the bytes as they are (no terminator written, no allocation
 /// from the connection's memory, which the mutex guards); a cell of another type than text is read by the column
-/// calls, which convert it under the mutex.
+/// calls, which convert it under the mutex.</para>
 /// </summary>
 public readonly unsafe partial struct SqliteColumns
 {

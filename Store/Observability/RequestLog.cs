@@ -78,36 +78,37 @@ public sealed partial class RequestLog(RequestDelegate next, ILoggerFactory logs
             var key = equals < 0 ? pair : pair[..equals];
             query.Append(query.Length == 0 ? '?' : '&').Append(key);
             if (equals < 0) continue;
-            query.Append('=').Append(IsSecret(Uri.UnescapeDataString(key)) ? "***" : pair[(equals + 1)..]);
+            query.Append('=').Append(IsSecret(key) ? "***" : pair[(equals + 1)..]);
         }
         return path + query;
     }
 
     static bool HasSecret(string query)
     {
-        foreach (var range in query.AsSpan().TrimStart('?').Split('&'))
+        var pairs = query.AsSpan().TrimStart('?');
+        foreach (var range in pairs.Split('&'))
         {
-            var pair = query.AsSpan().TrimStart('?')[range];
+            var pair = pairs[range];
             var equals = pair.IndexOf('=');
-            if (equals < 0) continue;
-            var key = pair[..equals];
-            // A plain ASCII key is compared as it stands; an escaped or non-ASCII one by the masking's own rule.
-            if (key.ContainsAny('%', '+') || !Ascii.IsValid(key) ? IsSecret(Uri.UnescapeDataString(key.ToString())) : IsSecretAscii(key))
-                return true;
+            if (equals >= 0 && IsSecret(pair[..equals])) return true;
         }
         return false;
     }
 
-    static bool IsSecretAscii(ReadOnlySpan<char> key)
+    /// <summary>
+    /// Whether a key, unescaped and folded with the invariant lower case, holds a secret word. A plain ASCII key is
+    /// compared as it stands (its unescaping and folding change nothing the words could match); an escaped or non-ASCII
+    /// one is unescaped and folded (the Kelvin sign folds to k).
+    /// </summary>
+    static bool IsSecret(ReadOnlySpan<char> key)
     {
+        if (key.Contains('%') || !Ascii.IsValid(key))
+        {
+            var lower = Uri.UnescapeDataString(key.ToString()).ToLowerInvariant();
+            return SecretWords.Any(lower.Contains);
+        }
         foreach (var word in SecretWords)
             if (key.Contains(word, StringComparison.OrdinalIgnoreCase)) return true;
         return false;
-    }
-
-    static bool IsSecret(string key)
-    {
-        var lower = key.ToLowerInvariant();
-        return SecretWords.Any(lower.Contains);
     }
 }

@@ -52,8 +52,7 @@ public static class EntityJson
         Number(w, FileSize, e.FileSize);
         Number(w, Height, e.Height);
         Number(w, Width, e.Width);
-        if (e.Duration is { } duration) w.WriteNumber(Duration, duration);
-        else w.WriteNull(Duration);
+        Number(w, Duration, e.Duration);
         Text(w, MimeType, e.MimeType);
         Text(w, Type, e.Type);
         Text(w, Extension, e.Extension);
@@ -69,6 +68,12 @@ public static class EntityJson
     }
 
     static void Number(Utf8JsonWriter w, JsonEncodedText name, long? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v);
+        else w.WriteNull(name);
+    }
+
+    static void Number(Utf8JsonWriter w, JsonEncodedText name, double? value)
     {
         if (value is { } v) w.WriteNumber(name, v);
         else w.WriteNull(name);
