@@ -141,7 +141,9 @@ static class ListEntitiesSql
         if (q.Version is null && read.Prepared(sql) is { } command && Bind(command, args))
         {
             command.Transaction = snapshot;
-            // The connection's prepared statements (the same text is one per page kind), the rows read by hand.
+            // The connection's prepared statements (the same text is one per page kind), the rows read by hand, under
+            // the connection's mutex taken once.
+            using var held = HeldConnection.Take(command);
             using var reader = command.ExecuteReader();
             if (keepsCount)
                 kept = reader.Read() ? new SearchCounts.Kept { Total = reader.GetInt64(0), Asked = reader.GetInt64(1), Newest = reader.GetInt64(2) } : null;

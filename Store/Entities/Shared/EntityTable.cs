@@ -111,6 +111,7 @@ public static class EntityTable
     {
         if (read.Prepared(ReadByIdSql) is not { } command) return await ByIdAsync(read.Connection, id);
         command.Parameters.AddWithValue("@id", id);
+        using var held = HeldConnection.Take(command);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Row(reader) : null;
     }
