@@ -60,6 +60,25 @@ public readonly unsafe partial struct SqliteColumns
         }
     }
 
+    /// <summary>
+    /// A text cell's bytes as SQLite holds them (UTF-8, unchecked), valid until the statement moves on; false for a
+    /// NULL (<paramref name="isNull"/>) or a cell of another type, which <see cref="Text"/> converts.
+    /// </summary>
+    public bool Utf8(int i, out ReadOnlySpan<byte> text, out bool isNull)
+    {
+        var value = ColumnValue(_statement, i);
+        var type = ValueType(value);
+        isNull = type == Null;
+        if (type != TextType)
+        {
+            text = default;
+            return false;
+        }
+        var length = ValueBytes(value);
+        text = length == 0 ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>(ValueBlob(value), length);
+        return true;
+    }
+
     /// <summary>SQLite answers a NULL column's text with a null pointer, so one call tells NULL from text.</summary>
     string? ConvertedText(int i)
     {

@@ -18,9 +18,21 @@ static class EntityPageJson
     public static readonly Action<Utf8JsonWriter, EntityPage> Write = (w, page) =>
     {
         w.WriteStartObject();
-        w.WriteStartArray(Items);
-        foreach (var item in page.Items) EntityJson.Write(w, item);
-        w.WriteEndArray();
+        if (page.Rows is { } rows)
+        {
+            // Rows are written compact, with the encoder they were given: the app's (EntityRowsJsonTests).
+            if (w.Options.Indented || !ReferenceEquals(w.Options.Encoder, rows.Encoder))
+                throw new InvalidOperationException("The page's rows were written for other JSON options than the writer's");
+            w.WritePropertyName(Items);
+            w.WriteRawValue(rows.Json, skipInputValidation: true);
+            rows.Dispose();
+        }
+        else
+        {
+            w.WriteStartArray(Items);
+            foreach (var item in page.Items) EntityJson.Write(w, item);
+            w.WriteEndArray();
+        }
         var p = page.Pagination;
         w.WriteStartObject(PaginationName);
         w.WriteNumber(Page, p.Page);

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Text;
+using System.Text.Encodings.Web;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Store.Data;
@@ -15,10 +16,15 @@ static class ListEntitiesSql
     /// row (v). A search starts from an index (s, rowid = id: entity_terms or entity_search), so matches come in id
     /// order. The page's ids are found first and only those rows are read: a deep page skips index entries, not rows.
     /// </summary>
-    public static async Task<(IReadOnlyList<Entity> Items, long Total)> PageAsync(ReadConnection read, ListEntitiesQuery q, int page, int pageSize)
+    public static async Task<(IReadOnlyList<Entity> Items, EntityRowsJson? Rows, long Total)> PageAsync(
+        ReadConnection read, ListEntitiesQuery q, int page, int pageSize, JavaScriptEncoder? encoder)
     {
         var db = read.Connection;
-        if (db.Kind() == DbKind.Postgres) return await PostgresPageAsync(db, q, page, pageSize);
+        if (db.Kind() == DbKind.Postgres)
+        {
+            var (found, counted) = await PostgresPageAsync(db, q, page, pageSize);
+            return (found, null, counted);
+        }
         var args = new DynamicParameters();
         var words = SearchWords.Parse(q.SearchQuery);
         // Long words only: the vocabulary may answer with single tokens of entity_terms, or know there is no match.
@@ -26,7 +32,7 @@ static class ListEntitiesSql
         if (words.OnlyLong)
         {
             var (outcome, tokens) = await SearchTerms.LookUpAsync(db, words.Indexed, q.HidesDeleted);
-            if (outcome == SearchTerms.Outcome.NoMatch) return (Array.Empty<Entity>(), 0);
+            if (outcome == SearchTerms.Outcome.NoMatch) return (Array.Empty<Entity>(), null, 0);
             if (outcome == SearchTerms.Outcome.Tokens) (index, match) = ("entity_terms", tokens);
         }
 
@@ -141,7 +147,8 @@ static class ListEntitiesSql
         using var _ = snapshot;
         long total = 0;
         SearchCounts.Kept? kept = null;
-        IReadOnlyList<Entity> items;
+        IReadOnlyList<Entity> items = Array.Empty<Entity>();
+        EntityRowsJson? json = null;
         var sql = $"{count};\n{select}";
         if (q.Version is null && read.Prepared(sql) is { } command && Bind(command, args))
         {
@@ -155,9 +162,16 @@ static class ListEntitiesSql
             else if (reader.Read()) total = reader.GetInt64(0);
             else throw new InvalidOperationException("The page's count gave no row");
             reader.NextResult();
-            var rows = new List<Entity>(pageSize);
-            while (reader.Read()) rows.Add(EntityTable.Row(reader));
-            items = rows;
+            json = new EntityRowsJson(pageSize, encoder);
+            try
+            {
+                while (reader.Read()) json.Add(reader);
+            }
+            catch
+            {
+                json.Dispose();
+                throw;
+            }
         }
         else
         {
@@ -169,7 +183,7 @@ static class ListEntitiesSql
                 : (await results.ReadAsync<EntityVersion>()).Select(v => v.AsEntity()).ToList();
         }
         if (keepsCount) total = await KeptTotalAsync(db, kept, words, q.HidesDeleted, vocabularyCount);
-        return (items, total);
+        return (items, json, total);
     }
 
     /// <summary>A kept search count as read (or none yet): counted and kept when missing, its place in the asks moved on.</summary>
