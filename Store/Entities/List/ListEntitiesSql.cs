@@ -14,7 +14,9 @@ static class ListEntitiesSql
     /// <summary>
     /// The page and its total. Filters always apply to the current row (e); with a version the page shows the history
     /// row (v). A search starts from an index (s, rowid = id: entity_terms or entity_search), so matches come in id
-    /// order. The page's ids are found first and only those rows are read: a deep page skips index entries, not rows.
+    /// order. Past the first rows (<see cref="DirectBelow"/>) the page's ids are found first and only those rows are
+    /// read: a deep page skips index entries, not rows. On SQLite's prepared path the rows come back as their JSON
+    /// (<see cref="EntityRowsJson"/>, for the app's <paramref name="encoder"/>), otherwise as entities.
     /// </summary>
     public static async Task<(IReadOnlyList<Entity> Items, EntityRowsJson? Rows, long Total)> PageAsync(
         ReadConnection read, ListEntitiesQuery q, int page, int pageSize, JavaScriptEncoder? encoder)
