@@ -32,9 +32,10 @@ public sealed class PageFormsTests
         await using var host = await StoreHost.StartAsync();
         const int count = (int)ListEntitiesSql.DirectBelow + 90;
         var random = new Random(20261203);
+        long parentId;
         await using (var db = await host.OpenDbAsync())
         {
-            await db.ExecuteAsync("INSERT INTO entities (is_collection, label, added_date, updated_date, is_deleted) VALUES (1, 'Parent', 1, 1, 0)");
+            parentId = await db.ExecuteScalarAsync<long>("INSERT INTO entities (is_collection, label, added_date, updated_date, is_deleted) VALUES (1, 'Parent', 1, 1, 0) RETURNING id");
             for (var i = 0; i < count; i++)
                 await db.ExecuteAsync(
                     """
@@ -45,24 +46,24 @@ public sealed class PageFormsTests
                     {
                         // Few distinct keys, so that most rows tie and the id decides; labels that differ only by case.
                         label = random.Next(8) == 0 ? null : new[] { "beach", "Beach", "alpha", "Zulu", "mid" }[random.Next(5)],
-                        parent = random.Next(2) == 0 ? 1L : (long?)null,
+                        parent = random.Next(2) == 0 ? parentId : (long?)null,
                         added = (long)random.Next(4),
                         updated = (long)random.Next(4),
                         created = random.Next(5) == 0 ? null : (long?)random.Next(4),
                         size = random.Next(5) == 0 ? null : (long?)random.Next(3),
-                        deleted = random.Next(6) == 0,
+                        deleted = random.Next(6) == 0 ? 1 : 0,
                         md5 = $"h{i}",
                     });
         }
         List<Row> rows;
         await using (var db = await host.OpenDbAsync())
             rows = (await db.QueryAsync<Row>(
-                "SELECT id, label, parent_id AS ParentId, added_date AS AddedDate, updated_date AS UpdatedDate, create_date AS CreateDate, file_size AS FileSize, is_deleted AS IsDeleted, is_collection AS IsCollection FROM entities")).ToList();
+                "SELECT id, label, parent_id AS ParentId, added_date AS AddedDate, updated_date AS UpdatedDate, create_date AS CreateDate, file_size AS FileSize, is_deleted <> 0 AS IsDeleted, is_collection <> 0 AS IsCollection FROM entities")).ToList();
 
         var filters = new (string Query, Func<Row, bool> Keep)[]
         {
             ("", _ => true),
-            ("&parent_id=1", r => r.ParentId == 1),
+            ($"&parent_id={parentId}", r => r.ParentId == parentId),
             ("&parent_id=0&exclude_deleted=true", r => r.ParentId is null && !r.IsDeleted),
             ("&is_collection=false&include_deleted=false", r => !r.IsCollection && !r.IsDeleted),
         };
