@@ -4,7 +4,7 @@ namespace Store.Entities.Shared;
 
 /// <summary>
 /// An <see cref="Entity"/> written as the app's JSON options write it (snake_case names, the declared order, nulls
-/// written, the default encoder), by hand: the serializer's per-property metadata (a getter delegate, a converter, a
+/// written, the app's encoder), by hand: the serializer's per-property metadata (a getter delegate, a converter, a
 /// nullable wrapper each) was most of a list page's JSON and about a sixth of its CPU (README, "The hot reads (session
 /// 18)"). <c>EntityJsonTests</c> compares the bytes with the serializer's over generated entities, so a property added
 /// to <see cref="Entity"/> and not here fails there.

@@ -101,29 +101,23 @@ public sealed class EntityRowsJson : IDisposable
     {
         if (c.Utf8(i, out var utf8, out var isNull))
         {
-            if (_encoder.FindFirstCharacterToEncodeUtf8(utf8) < 0)
-            {
-                Ensure(utf8.Length + 2);
-                _bytes[_length++] = (byte)'"';
-                utf8.CopyTo(_bytes.AsSpan(_length));
-                _length += utf8.Length;
-                _bytes[_length++] = (byte)'"';
-                return;
-            }
+            if (_encoder.FindFirstCharacterToEncodeUtf8(utf8) < 0) Quoted(utf8);
             // As EntityTable.Row decodes it (invalid UTF-8 replaced), then escaped as the writer escapes a string.
-            Escaped(Encoding.UTF8.GetString(utf8));
+            else Escaped(Encoding.UTF8.GetString(utf8));
         }
         else if (isNull) Put("null"u8);
         else Escaped(c.Text(i)!);
     }
 
-    void Escaped(string text)
+    void Escaped(string text) => Quoted(JsonEncodedText.Encode(text, Encoder).EncodedUtf8Bytes);
+
+    /// <summary>A JSON string of bytes that need no escaping.</summary>
+    void Quoted(ReadOnlySpan<byte> text)
     {
-        var encoded = JsonEncodedText.Encode(text, Encoder).EncodedUtf8Bytes;
-        Ensure(encoded.Length + 2);
+        Ensure(text.Length + 2);
         _bytes[_length++] = (byte)'"';
-        encoded.CopyTo(_bytes.AsSpan(_length));
-        _length += encoded.Length;
+        text.CopyTo(_bytes.AsSpan(_length));
+        _length += text.Length;
         _bytes[_length++] = (byte)'"';
     }
 
