@@ -46,19 +46,9 @@ public readonly unsafe partial struct SqliteColumns
         return ValueType(value) == Null ? null : ValueDouble(value);
     }
 
-    public string? Text(int i)
-    {
-        var value = ColumnValue(_statement, i);
-        switch (ValueType(value))
-        {
-            case Null: return null;
-            case TextType:
-                // The length first: value_blob marks the cell a blob too, and a blob's length counts no terminator either.
-                var length = ValueBytes(value);
-                return length == 0 ? "" : Encoding.UTF8.GetString(ValueBlob(value), length);
-            default: return ConvertedText(i);
-        }
-    }
+    public string? Text(int i) =>
+        Utf8(i, out var text, out var isNull) ? (text.IsEmpty ? "" : Encoding.UTF8.GetString(text))
+        : isNull ? null : ConvertedText(i);
 
     /// <summary>
     /// A text cell's bytes as SQLite holds them (UTF-8, unchecked), valid until the statement moves on; false for a
@@ -74,6 +64,7 @@ public readonly unsafe partial struct SqliteColumns
             text = default;
             return false;
         }
+        // The length first: value_blob marks the cell a blob too, and a blob's length counts no terminator either.
         var length = ValueBytes(value);
         text = length == 0 ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>(ValueBlob(value), length);
         return true;
